@@ -1,0 +1,265 @@
+import { resolve } from 'node:path';
+
+/*
+ * Every setting the server reads, with its default and meaning. This table is the source of the README's
+ * configuration table (a test checks that they agree). Settings are read once at start.
+ */
+
+type Parser<T> = (raw: string, name: string) => T;
+
+interface Variable<T> {
+  name: string;
+  default: T;
+  /** How the default reads in the README when it is not a literal value. */
+  defaultText?: string;
+  description: string;
+  parse: Parser<T>;
+  /** Never logged or echoed. */
+  sensitive?: boolean;
+}
+
+const str: Parser<string> = (raw) => raw;
+const optionalStr: Parser<string | undefined> = (raw) => (raw === '' ? undefined : raw);
+const int =
+  (min: number, max: number): Parser<number> =>
+  (raw, name) => {
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new ConfigError(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+    }
+    return value;
+  };
+/** A port number, or "off" to disable the listener (null). 0 picks a free port. */
+const port: Parser<number | null> = (raw, name) => (raw === 'off' ? null : int(0, 65535)(raw, name));
+const oneOf =
+  <T extends string>(...values: T[]): Parser<T> =>
+  (raw, name) => {
+    if (!values.includes(raw as T))
+      throw new ConfigError(`${name} must be one of ${values.join(', ')}, got "${raw}"`);
+    return raw as T;
+  };
+const list: Parser<string[]> = (raw) =>
+  raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+export class ConfigError extends Error {}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export const CONFIG_VARIABLES = {
+  host: {
+    name: 'HOST',
+    default: '0.0.0.0',
+    description: 'Address the HTTP API and the broker listen on',
+    parse: str,
+  },
+  port: {
+    name: 'PORT',
+    default: 3000,
+    description: 'HTTP port of the API, its docs, /health and /metrics',
+    parse: int(0, 65535),
+  },
+  mqttPort: {
+    name: 'MQTT_PORT',
+    default: 1883 as number | null,
+    description: 'Embedded broker, MQTT over TCP (`off` disables)',
+    parse: port,
+  },
+  mqttWsPort: {
+    name: 'MQTT_WS_PORT',
+    default: 8083 as number | null,
+    description: 'Embedded broker, MQTT over WebSocket at `/mqtt` (`off` disables)',
+    parse: port,
+  },
+  mqttTlsPort: {
+    name: 'MQTT_TLS_PORT',
+    default: 8883 as number | null,
+    description: 'Embedded broker, MQTT over TLS; only when `TLS_CERT_FILE` and `TLS_KEY_FILE` are set',
+    parse: port,
+  },
+  mqttWssPort: {
+    name: 'MQTT_WSS_PORT',
+    default: 8084 as number | null,
+    description: 'Embedded broker, MQTT over secure WebSocket; only with a certificate',
+    parse: port,
+  },
+  tlsCertFile: {
+    name: 'TLS_CERT_FILE',
+    default: undefined as string | undefined,
+    defaultText: '(none)',
+    description: 'PEM certificate (chain) for the broker TLS listeners',
+    parse: optionalStr,
+  },
+  tlsKeyFile: {
+    name: 'TLS_KEY_FILE',
+    default: undefined as string | undefined,
+    defaultText: '(none)',
+    description: 'PEM private key for the broker TLS listeners',
+    parse: optionalStr,
+    sensitive: true,
+  },
+  mqttUrl: {
+    name: 'MQTT_URL',
+    default: undefined as string | undefined,
+    defaultText: '(embedded broker)',
+    description: 'External broker URL; when set no broker is embedded and the server connects there',
+    parse: optionalStr,
+  },
+  mqttUsername: {
+    name: 'MQTT_USERNAME',
+    default: 'loa-server',
+    description: "The server's own MQTT username",
+    parse: str,
+  },
+  mqttPassword: {
+    name: 'MQTT_PASSWORD',
+    default: undefined as string | undefined,
+    defaultText: '(random per start when embedded)',
+    description: "The server's own MQTT password (required with `MQTT_URL`)",
+    parse: optionalStr,
+    sensitive: true,
+  },
+  publicMqttUrl: {
+    name: 'PUBLIC_MQTT_URL',
+    default: undefined as string | undefined,
+    defaultText: '(the broker TCP address)',
+    description: 'Broker URL handed to devices with their credentials',
+    parse: optionalStr,
+  },
+  databaseUrl: {
+    name: 'DATABASE_URL',
+    default: undefined as string | undefined,
+    defaultText: '(embedded PGlite)',
+    description: 'PostgreSQL URL; when absent PGlite stores data in `DATA_DIR`',
+    parse: optionalStr,
+    sensitive: true,
+  },
+  dataDir: {
+    name: 'DATA_DIR',
+    default: './data',
+    description: 'Folder for PGlite files and other local data',
+    parse: str,
+  },
+  simFleet: {
+    name: 'SIM_FLEET',
+    default: -1,
+    defaultText: '20 embedded, 0 otherwise',
+    description: 'Simulated clusters started in-process for a demo (0 disables)',
+    parse: int(0, 20000),
+  },
+  simTelemetryMs: {
+    name: 'SIM_TELEMETRY_MS',
+    default: 15000,
+    description: 'Telemetry interval of the demo fleet, ms',
+    parse: int(100, 3_600_000),
+  },
+  demoProvince: {
+    name: 'DEMO_PROVINCE',
+    default: '20',
+    description:
+      'GSO code of the province loaded on first start when the registry is empty (20 = Lạng Sơn; `off` skips)',
+    parse: str,
+  },
+  logLevel: {
+    name: 'LOG_LEVEL',
+    default: 'info' as LogLevel,
+    description: 'fatal, error, warn, info, debug, trace or silent',
+    parse: oneOf(...LOG_LEVELS),
+  },
+  logPretty: {
+    name: 'LOG_PRETTY',
+    default: false,
+    defaultText: 'true on a terminal',
+    description: 'Human-readable logs instead of JSON lines',
+    parse: (raw: string) => raw === 'true' || raw === '1',
+  },
+  bodyLimitBytes: {
+    name: 'BODY_LIMIT_BYTES',
+    default: 1_048_576,
+    description: 'Largest JSON request body; larger gets 413',
+    parse: int(1024, 100 * 1_048_576),
+  },
+  csvLimitBytes: {
+    name: 'CSV_LIMIT_BYTES',
+    default: 10 * 1_048_576,
+    description: 'Largest CSV import; larger gets 413',
+    parse: int(1024, 500 * 1_048_576),
+  },
+  telemetryFlushMs: {
+    name: 'TELEMETRY_FLUSH_MS',
+    default: 1000,
+    description: 'Telemetry and presence are written to the database in batches at most this often',
+    parse: int(10, 60_000),
+  },
+  telemetryBatchMax: {
+    name: 'TELEMETRY_BATCH_MAX',
+    default: 2000,
+    description: 'Rows per telemetry INSERT',
+    parse: int(1, 50_000),
+  },
+  telemetryQueueMax: {
+    name: 'TELEMETRY_QUEUE_MAX',
+    default: 200_000,
+    description:
+      'Telemetry rows held in memory while the database is slow; beyond this they are dropped and counted',
+    parse: int(1000, 10_000_000),
+  },
+  commandTtlS: {
+    name: 'COMMAND_TTL_S',
+    default: 3600,
+    description: 'Default lifetime of a remote command before it expires, s',
+    parse: int(1, 30 * 86400),
+  },
+  corsOrigins: {
+    name: 'CORS_ORIGINS',
+    default: [] as string[],
+    defaultText: '(none)',
+    description: 'Comma-separated origins allowed to call the API from a browser',
+    parse: list,
+  },
+} satisfies Record<string, Variable<unknown>>;
+
+type Vars = typeof CONFIG_VARIABLES;
+export type AppConfig = { [K in keyof Vars]: Vars[K]['default'] } & {
+  /** True when neither DATABASE_URL nor MQTT_URL is set: everything runs in this process. */
+  embedded: boolean;
+};
+
+/** Reads and validates the environment. Throws ConfigError naming the variable at fault. */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Partial<AppConfig> = {},
+): AppConfig {
+  const values: Record<string, unknown> = {};
+  for (const [key, variable] of Object.entries(CONFIG_VARIABLES) as [string, Variable<unknown>][]) {
+    const raw = env[variable.name];
+    values[key] =
+      raw === undefined || raw === '' ? variable.default : variable.parse(raw.trim(), variable.name);
+  }
+  const config = { ...values, ...overrides } as AppConfig;
+  config.embedded = !config.databaseUrl && !config.mqttUrl;
+  if (config.simFleet === -1) config.simFleet = config.embedded ? 20 : 0;
+  if (env.LOG_PRETTY === undefined && overrides.logPretty === undefined)
+    config.logPretty = Boolean(process.stdout.isTTY);
+  if (config.mqttUrl && !config.mqttPassword) {
+    throw new ConfigError('MQTT_PASSWORD is required when MQTT_URL points to an external broker');
+  }
+  if (Boolean(config.tlsCertFile) !== Boolean(config.tlsKeyFile)) {
+    throw new ConfigError('TLS_CERT_FILE and TLS_KEY_FILE must be set together');
+  }
+  config.dataDir = resolve(config.dataDir);
+  return config;
+}
+
+/** The configuration with secrets masked, for the start-up log. */
+export function describeConfig(config: AppConfig): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, variable] of Object.entries(CONFIG_VARIABLES) as [string, Variable<unknown>][]) {
+    const value = config[key as keyof AppConfig];
+    out[variable.name] = variable.sensitive && value !== undefined ? '***' : value;
+  }
+  return out;
+}

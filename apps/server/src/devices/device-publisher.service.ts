@@ -1,0 +1,50 @@
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { ClientMqtt, MqttRecordBuilder } from '@nestjs/microservices';
+import { randomBytes } from 'node:crypto';
+import { lastValueFrom } from 'rxjs';
+import { TOPIC_SPECS, clusterTopic, encodePayload, type Command } from '@loa-xa/protocol';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/app-config';
+import { BrokerService } from '../broker/broker.service';
+import { MetricsService } from '../ops/metrics.service';
+import { DevicePayloadSerializer } from './mqtt-codec';
+
+/** Publishes server-to-device messages through the Nest MQTT client, with the contract's QoS and retain. */
+@Injectable()
+export class DevicePublisher implements OnApplicationShutdown {
+  private clientInstance: ClientMqtt | null = null;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly broker: BrokerService,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  /** Created on first use: the embedded broker's address is known only once it listens. */
+  private get client(): ClientMqtt {
+    this.clientInstance ??= new ClientMqtt({
+      url: this.broker.serverUrl,
+      username: this.config.mqttUsername,
+      password: this.config.mqttPassword,
+      clientId: `loa-server-pub-${randomBytes(4).toString('hex')}`,
+      protocolVersion: 4,
+      serializer: new DevicePayloadSerializer(),
+    });
+    return this.clientInstance;
+  }
+
+  async sendCommand(clusterId: string, command: Command): Promise<void> {
+    const spec = TOPIC_SPECS.cmd;
+    const record = new MqttRecordBuilder(encodePayload('Command', command))
+      .setQoS(spec.qos)
+      .setRetain(spec.retain)
+      .build();
+    await lastValueFrom(this.client.emit(clusterTopic(clusterId, 'cmd'), record), { defaultValue: undefined });
+    this.metrics.messagesOut.inc({ channel: 'cmd' });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.clientInstance?.close();
+    this.clientInstance = null;
+  }
+}

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { RegistryCoreModule } from './registry-core.module';
+
+@Module({ imports: [RegistryCoreModule], exports: [RegistryCoreModule] })
+export class RegistryModule {}

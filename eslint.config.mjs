@@ -1,0 +1,27 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import prettier from 'eslint-config-prettier';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', '*.js', '*.mjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  prettier,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-console': 'off',
+    },
+  },
+  {
+    files: ['firmware-sim/**/*.ts'],
+    rules: {
+      // The simulator is a device: it may only know the contract, never the server.
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['@loa-xa/persistence', '@loa-xa/broker', '**/apps/**', '../apps/*', '../../apps/*'] },
+      ],
+    },
+  },
+);

@@ -1,0 +1,3 @@
+export * from './access-policy';
+export * from './broker';
+export { limitPacketSize } from './packet-limit';

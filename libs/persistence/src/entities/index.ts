@@ -1,0 +1,34 @@
+import { AdminUnit } from './admin-unit.entity';
+import { Station } from './station.entity';
+import { Cluster } from './cluster.entity';
+import { ClusterCredential } from './cluster-credential.entity';
+import { ClusterState } from './cluster-state.entity';
+import { PresenceTransition } from './presence-transition.entity';
+import { TelemetrySample } from './telemetry-sample.entity';
+import { DeviceEventRow } from './device-event.entity';
+import { ClusterFault } from './cluster-fault.entity';
+import { DeviceCommand } from './device-command.entity';
+
+export * from './admin-unit.entity';
+export * from './station.entity';
+export * from './cluster.entity';
+export * from './cluster-credential.entity';
+export * from './cluster-state.entity';
+export * from './presence-transition.entity';
+export * from './telemetry-sample.entity';
+export * from './device-event.entity';
+export * from './cluster-fault.entity';
+export * from './device-command.entity';
+
+export const ENTITIES = [
+  AdminUnit,
+  Station,
+  Cluster,
+  ClusterCredential,
+  ClusterState,
+  PresenceTransition,
+  TelemetrySample,
+  DeviceEventRow,
+  ClusterFault,
+  DeviceCommand,
+];

@@ -1,0 +1,5 @@
+export * from './version';
+export * from './topics';
+export * from './errors';
+export * from './schemas';
+export * from './validate';
