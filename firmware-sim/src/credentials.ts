@@ -29,7 +29,9 @@ export async function readCredentialsFile(file: string): Promise<CredentialsFile
   }
   if (!Value.Check(CredentialsFileSchema, parsed)) {
     const first = Value.Errors(CredentialsFileSchema, parsed).First();
-    throw new Error(`${file}: not a credentials file (${first ? `${first.path}: ${first.message}` : 'bad shape'})`);
+    throw new Error(
+      `${file}: not a credentials file (${first ? `${first.path}: ${first.message}` : 'bad shape'})`,
+    );
   }
   return parsed;
 }

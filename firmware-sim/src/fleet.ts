@@ -12,8 +12,10 @@ export interface SimCredential {
 }
 
 /** Options shared by every cluster of the fleet, plus how the fleet starts them. */
-export interface SimFleetOptions
-  extends Omit<SimClusterOptions, 'clusterId' | 'secret' | 'rng' | 'scheduler' | 'telemetryPhaseMs' | 'rsrpDbm'> {
+export interface SimFleetOptions extends Omit<
+  SimClusterOptions,
+  'clusterId' | 'secret' | 'rng' | 'scheduler' | 'telemetryPhaseMs' | 'rsrpDbm'
+> {
   /** Cluster connects started per second, so 10,000 clusters do not hit the broker in one instant. Default 200. */
   connectRatePerS?: number;
   /** Seed of the whole run; each cluster gets its own derived stream. Default: random. */
@@ -63,7 +65,8 @@ export class SimFleet extends EventEmitter<SimFleetEvents> {
     const interval = shared.telemetryIntervalMs ?? 60_000;
     const phaseBase = Date.now();
     credentials.forEach((credential, index) => {
-      if (this.byId.has(credential.clusterId)) throw new Error(`duplicate cluster id ${credential.clusterId}`);
+      if (this.byId.has(credential.clusterId))
+        throw new Error(`duplicate cluster id ${credential.clusterId}`);
       const rng = createRng(deriveSeed(this.seed, index));
       const weak = rng() < (lowSignalFraction ?? 0);
       const cluster = new SimCluster({
@@ -120,7 +123,10 @@ export class SimFleet extends EventEmitter<SimFleetEvents> {
       const step = () => {
         if (cancelled || this.stopped) return resolve();
         // Token bucket against the clock: catches up if the event loop was late.
-        const due = Math.min(this.clusters.length, Math.floor(((Date.now() - began) / 1000) * this.connectRatePerS) + 1);
+        const due = Math.min(
+          this.clusters.length,
+          Math.floor(((Date.now() - began) / 1000) * this.connectRatePerS) + 1,
+        );
         while (this.startedCount < due) this.clusters[this.startedCount++].start();
         if (this.startedCount >= this.clusters.length) return resolve();
         this.ticker.after(Math.max(5, 1000 / this.connectRatePerS), step);

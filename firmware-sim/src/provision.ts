@@ -9,7 +9,9 @@ import type { SimCredential } from './fleet';
 
 // Only the fields the simulator relies on; the server may send more.
 const UnitPageSchema = Type.Object({
-  items: Type.Array(Type.Object({ id: Type.String({ minLength: 1 }), code: Type.String(), name: Type.String() })),
+  items: Type.Array(
+    Type.Object({ id: Type.String({ minLength: 1 }), code: Type.String(), name: Type.String() }),
+  ),
 });
 const CreatedClusterSchema = Type.Object({
   cluster: Type.Object({ id: Type.String({ minLength: 1 }), code: Type.String() }),
@@ -128,10 +130,12 @@ export async function provisionClusters(options: ProvisionOptions): Promise<Prov
 /** Provisioning failed part-way: `created` holds the clusters that exist now, so they can still be saved. */
 export class PartialProvisionError extends Error {
   constructor(
-    readonly cause: unknown,
+    override readonly cause: unknown,
     readonly created: ProvisionedCluster[],
   ) {
-    super(`provisioning failed after ${created.length} cluster(s): ${cause instanceof Error ? cause.message : String(cause)}`);
+    super(
+      `provisioning failed after ${created.length} cluster(s): ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
     this.name = 'PartialProvisionError';
   }
 }
@@ -150,7 +154,11 @@ async function request<S extends TSchema>(
   const doFetch = options.fetchImpl ?? fetch;
   let response: Response;
   try {
-    response = await doFetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    response = await doFetch(url, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
   } catch (error) {
     throw new ProvisionError(`${method} ${url}: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -45,7 +45,10 @@ export function exponential(rng: Rng, mean: number): number {
 /** Random lowercase hex string, e.g. for boot ids. */
 export function randomHex(rng: Rng, length: number): string {
   let out = '';
-  while (out.length < length) out += Math.floor(rng() * 0x100000000).toString(16).padStart(8, '0');
+  while (out.length < length)
+    out += Math.floor(rng() * 0x100000000)
+      .toString(16)
+      .padStart(8, '0');
   return out.slice(0, length);
 }
 

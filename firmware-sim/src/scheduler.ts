@@ -43,7 +43,8 @@ export class SharedTicker implements SimScheduler {
 
   constructor(
     private readonly resolutionMs = 10,
-    private readonly onError: (error: unknown) => void = (error) => console.error('[sim] timer callback', error),
+    private readonly onError: (error: unknown) => void = (error) =>
+      console.error('[sim] timer callback', error),
   ) {}
 
   /** Number of callbacks waiting (cancelled ones included until they are swept). */

@@ -177,7 +177,11 @@ export class SimCluster extends EventEmitter<SimClusterEvents> {
     this.clusterId = options.clusterId;
     this.rng = options.rng ?? Math.random;
     this.timers = new TimerBag(options.scheduler ?? timerScheduler);
-    this.hw = new SimHardware({ rng: this.rng, initialVolume: options.initialVolume, rsrpDbm: options.rsrpDbm });
+    this.hw = new SimHardware({
+      rng: this.rng,
+      initialVolume: options.initialVolume,
+      rsrpDbm: options.rsrpDbm,
+    });
     this.topics = {
       hello: clusterTopic(this.clusterId, 'hello'),
       status: clusterTopic(this.clusterId, 'status'),
@@ -265,12 +269,19 @@ export class SimCluster extends EventEmitter<SimClusterEvents> {
     const wasOnline = this.online;
     this.abandonClient(); // from here on, this client's 'close' is ours, not a link loss
     if (client && wasOnline) {
-      const offline = encodePayload('Status', { v: PROTOCOL_VERSION, ts: this.deviceNow(), state: 'offline' });
+      const offline = encodePayload('Status', {
+        v: PROTOCOL_VERSION,
+        ts: this.deviceNow(),
+        state: 'offline',
+      });
       await withTimeout(
         new Promise<void>((resolve) => this.send(client, 'status', offline, () => resolve())),
         timeoutMs,
       );
-      const ended = await withTimeout(new Promise<void>((resolve) => client.end(false, {}, () => resolve())), timeoutMs);
+      const ended = await withTimeout(
+        new Promise<void>((resolve) => client.end(false, {}, () => resolve())),
+        timeoutMs,
+      );
       if (!ended) client.stream?.destroy(); // graceful end hung: the link is dead anyway
     } else {
       client?.end(true);
@@ -455,7 +466,12 @@ export class SimCluster extends EventEmitter<SimClusterEvents> {
   // ---- publishing ---------------------------------------------------------------------------
 
   /** Publishes with the channel's QoS and retain flag from the contract. */
-  private send(client: MqttClient, channel: DeviceChannel, payload: Buffer, done?: (error?: Error) => void): void {
+  private send(
+    client: MqttClient,
+    channel: DeviceChannel,
+    payload: Buffer,
+    done?: (error?: Error) => void,
+  ): void {
     const spec = TOPIC_SPECS[channel];
     client.publish(this.topics[channel], payload, { qos: spec.qos, retain: spec.retain }, (error) => {
       if (error && !client.disconnecting) this.reportError(error);

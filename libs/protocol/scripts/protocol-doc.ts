@@ -1,11 +1,12 @@
 /*
- * Field tables of docs/protocol.md, generated from the payload schemas so the vendor guide cannot drift
- * from the code. The tables sit between `<!-- fields:NAME -->` and `<!-- /fields -->` markers, where NAME
- * is a PAYLOAD_SCHEMAS name or `params:<command type>`. write-protocol-doc.ts rewrites them and
- * protocol-doc.spec.ts checks them.
+ * Generated parts of docs/protocol.md (topic table, field tables, JSON examples), built from libs/protocol
+ * so the vendor guide cannot drift from the code. Each sits between `<!-- generated:NAME -->` and
+ * `<!-- /generated -->`; write-protocol-doc.ts rewrites them and src/protocol-doc.spec.ts checks them.
  */
 import type { TSchema } from '@sinclair/typebox';
+import { PAYLOAD_EXAMPLES } from '../src/asyncapi';
 import { COMMAND_PARAMS_SCHEMAS, PAYLOAD_SCHEMAS, type CommandType, type PayloadName } from '../src/schemas';
+import { clusterTopic, TOPIC_SPECS } from '../src/topics';
 
 /** Plain JSON Schema (TypeBox symbols stripped). */
 type Schema = TSchema & Record<string, unknown>;
@@ -123,13 +124,14 @@ function objectRows(object: Schema, prefix: string, nest = true): FieldRow[] {
  * an enum of its literals) or depends on it (`params`, documented per command type).
  */
 function discriminatedRows(union: Schema): FieldRow[] {
-  const variants = variantsOf(union).map((variant) => objectRows(variant, '', false));
-  const [first, ...rest] = variants;
-  return first.map((row) => {
-    const all = variants.map((rows) => rows.find((other) => other.field === row.field));
-    if (rest.every((rows) => JSON.stringify(rows.find((other) => other.field === row.field)) === JSON.stringify(row))) {
-      return row;
-    }
+  const variants = variantsOf(union);
+  const rows = variants.map((variant) => objectRows(variant, '', false));
+  const property = (variant: Schema, name: string) =>
+    JSON.stringify((variant.properties as Record<string, Schema>)[name]);
+  return rows[0].map((row) => {
+    const same = variants.every((variant) => property(variant, row.field) === property(variants[0], row.field));
+    if (same) return row;
+    const all = rows.map((variantRows) => variantRows.find((other) => other.field === row.field));
     const literal = all.every((other) => other?.range.startsWith('always '));
     return {
       field: row.field,
@@ -163,7 +165,7 @@ export function fieldTable(schema: TSchema): string {
   return lines.join('\n');
 }
 
-/** The schema a marker names: a payload, or `params:<command type>`. */
+/** The schema a field section names: a payload, or `params:<command type>`. */
 export function markerSchema(name: string): TSchema | undefined {
   if (name.startsWith('params:')) {
     return COMMAND_PARAMS_SCHEMAS[name.slice('params:'.length) as CommandType] as TSchema | undefined;
@@ -171,37 +173,93 @@ export function markerSchema(name: string): TSchema | undefined {
   return PAYLOAD_SCHEMAS[name as PayloadName] as TSchema | undefined;
 }
 
-const SECTION = /(<!-- fields:([\w:]+) -->\n)[\s\S]*?(\n<!-- \/fields -->)/g;
-
-/** Names of the field sections present in a markdown text. */
-export function fieldSections(markdown: string): string[] {
-  return [...markdown.matchAll(SECTION)].map((match) => match[2]);
+/** The topic table: one row per channel of TOPIC_SPECS. */
+export function topicTable(): string {
+  const lines = [
+    '| Topic | Publisher | QoS | Retain | Payload | Purpose |',
+    '| --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const spec of Object.values(TOPIC_SPECS)) {
+    const publisher = spec.direction === 'device_to_server' ? 'device' : 'server';
+    const cells = [
+      code(clusterTopic('{clusterId}', spec.channel)),
+      publisher,
+      String(spec.qos),
+      spec.retain ? 'yes' : 'no',
+      spec.payload,
+      spec.summary,
+    ];
+    lines.push(`| ${cells.map(cell).join(' | ')} |`);
+  }
+  return lines.join('\n');
 }
 
-/** The markdown with every field section regenerated from the schemas. Throws on an unknown name. */
-export function renderFieldSections(markdown: string): string {
-  return markdown.replace(SECTION, (_all, open: string, name: string, close: string) => {
-    const schema = markerSchema(name);
-    if (!schema) throw new Error(`docs/protocol.md names an unknown schema in <!-- fields:${name} -->`);
-    return `${open}\n${fieldTable(schema)}\n${close}`;
-  });
+/** JSON code blocks of the examples of a payload (every one passes validatePayload). */
+export function exampleBlocks(name: PayloadName): string {
+  return PAYLOAD_EXAMPLES[name]
+    .map((example) => `${example.summary}:\n\n\`\`\`json\n${JSON.stringify(example.payload, null, 2)}\n\`\`\``)
+    .join('\n\n');
 }
 
 /**
- * Text with table rows normalised (cells trimmed, separator rows collapsed), so that prettier's column
- * alignment does not count as a difference.
+ * Content of a generated section: `topics`, `fields:<payload>`, `fields:params:<command type>` or
+ * `example:<payload>`. Throws on a name it does not know.
  */
-export function normaliseTables(markdown: string): string {
-  return markdown
-    .split('\n')
-    .map((line) => {
-      if (!line.startsWith('|')) return line;
+export function renderSection(name: string): string {
+  if (name === 'topics') return topicTable();
+  if (name.startsWith('fields:')) {
+    const schema = markerSchema(name.slice('fields:'.length));
+    if (schema) return fieldTable(schema);
+  }
+  if (name.startsWith('example:')) {
+    const payload = name.slice('example:'.length);
+    if (payload in PAYLOAD_EXAMPLES) return exampleBlocks(payload as PayloadName);
+  }
+  throw new Error(`docs/protocol.md has an unknown generated section <!-- generated:${name} -->`);
+}
+
+const SECTION = /(<!-- generated:([\w:]+) -->\n)[\s\S]*?(\n<!-- \/generated -->)/g;
+
+/** Names of the generated sections present in a markdown text. */
+export function generatedSections(markdown: string): string[] {
+  return [...markdown.matchAll(SECTION)].map((match) => match[2]);
+}
+
+/** The markdown with every generated section rebuilt from libs/protocol. */
+export function renderGeneratedSections(markdown: string): string {
+  return markdown.replace(
+    SECTION,
+    (_all, open: string, name: string, close: string) => `${open}\n${renderSection(name)}\n${close}`,
+  );
+}
+
+/**
+ * The text with formatting that prettier may change taken out: table cells trimmed and separator rows
+ * collapsed (column alignment), whitespace removed inside fenced code blocks (JSON line breaks), blank
+ * lines dropped. Two texts that normalise equal say the same thing.
+ */
+export function normaliseMarkdown(markdown: string): string {
+  const out: string[] = [];
+  let fence: string[] | null = null;
+  for (const line of markdown.split('\n')) {
+    if (line.startsWith('```')) {
+      if (fence === null) {
+        fence = [line.trim()];
+      } else {
+        out.push(`${fence[0]} ${fence.slice(1).join('').replace(/\s+/g, '')}`);
+        fence = null;
+      }
+    } else if (fence !== null) {
+      fence.push(line);
+    } else if (line.startsWith('|')) {
       const cells = line
         .slice(1, line.endsWith('|') ? -1 : undefined)
         .split(/(?<!\\)\|/)
         .map((text) => text.trim());
-      return cells.every((text) => /^:?-+:?$/.test(text)) ? '|---|' : `| ${cells.join(' | ')} |`;
-    })
-    .filter((line) => line.trim() !== '')
-    .join('\n');
+      out.push(cells.every((text) => /^:?-+:?$/.test(text)) ? '|---|' : `| ${cells.join(' | ')} |`);
+    } else if (line.trim() !== '') {
+      out.push(line);
+    }
+  }
+  return out.join('\n');
 }

@@ -11,11 +11,15 @@ import type { AppConfig } from '../config/app-config';
   imports: [
     TypeOrmModule.forRootAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) =>
-        dataSourceOptions({
+      useFactory: (config: AppConfig) => ({
+        ...dataSourceOptions({
           databaseUrl: config.databaseUrl,
           pgliteDir: config.dataDir === ':memory:' ? 'memory' : join(config.dataDir, 'pglite'),
         }),
+        // Fail fast at start: a wrong DATABASE_URL should say so at once, not after minutes of retries.
+        retryAttempts: 1,
+        retryDelay: 1000,
+      }),
       dataSourceFactory: async (options?: DataSourceOptions) => {
         const dataSource = await new DataSource(options as DataSourceOptions).initialize();
         await dataSource.runMigrations({ transaction: 'each' });

@@ -1,0 +1,195 @@
+import { parseArgs } from 'node:util';
+
+/** Command-line flags of the simulator, parsed and checked (kept apart from cli.ts so it can be unit-tested). */
+
+export const DEFAULT_BROKER_URL = 'mqtt://127.0.0.1:1883';
+export const DEFAULT_CREDENTIALS_FILE = 'sim-credentials.json';
+
+export const USAGE = `loa-xa firmware simulator: simulated IP loudspeaker clusters speaking the device contract over MQTT.
+
+Usage:
+  npm run sim -- --credentials FILE [options]
+  npm run sim -- --provision --api URL --commune CODE --clusters N [--credentials FILE] [options]
+
+Clusters:
+  --credentials FILE        JSON file {"clusters":[{"clusterId","code","secret"}]} to run
+                            (with --provision: where new credentials are added; default ${DEFAULT_CREDENTIALS_FILE})
+  --provision               create clusters through the server's HTTP API before running
+  --api URL                 server base URL, e.g. http://127.0.0.1:3000 (with --provision)
+  --commune CODE            official code of the commune the clusters belong to (with --provision)
+  --clusters N              how many clusters to create (with --provision)
+  --code-prefix P           cluster codes are P-0001, P-0002, ... (default SIM-<commune>)
+  --auth VALUE              Authorization header for the API, e.g. "Bearer <token>"
+
+Link and device:
+  --broker URL              MQTT broker (default: the credentials file's brokerUrl, else ${DEFAULT_BROKER_URL})
+  --telemetry-interval MS   telemetry period (default 60000)
+  --keepalive S             MQTT keepalive (default 60)
+  --clock-skew MS           device clock minus real time, reported as clockOffsetMs (default 0)
+  --reconnect-period MS     mean wait before reconnecting, jittered (default 5000)
+  --reboot-duration MS      how long a reboot keeps a cluster off the network (default 3000)
+  --drop-prob P             probability that one telemetry message is lost (default 0)
+  --outage-prob P           probability per minute that a cluster's link goes down (default 0)
+  --outage-min MS           shortest outage (default 30000)
+  --outage-max MS           longest outage (default 300000)
+  --amp-fault-rate R        amplifier faults per cluster per hour (default 0)
+  --line-fault-rate R       speaker-line faults (open/short) per cluster per hour (default 0)
+  --mains-loss-rate R       mains power losses per cluster per hour (default 0)
+  --fault-duration MS       mean time until a random fault clears (default 600000)
+  --low-signal FRACTION     share of clusters on weak-signal sites, RSRP around -118 dBm (default 0)
+
+Run:
+  --connect-rate N          cluster connects started per second (default 200)
+  --duration S              stop cleanly after S seconds; 0 = run until SIGINT/SIGTERM (default 0)
+  --seed N                  seed of every random choice, for a reproducible run (default: random, printed)
+  --stats-interval S        print a one-line summary every S seconds; 0 = only at the end (default 10)
+  -h, --help                show this help
+
+Ctrl-C (SIGINT) or SIGTERM stops every cluster cleanly (retained "offline", then DISCONNECT);
+a second signal kills them at once (the broker then publishes their last wills).`;
+
+export interface CliConfig {
+  help: boolean;
+  broker?: string;
+  credentials?: string;
+  provision: boolean;
+  api?: string;
+  commune?: string;
+  clusters?: number;
+  codePrefix?: string;
+  auth?: string;
+  telemetryIntervalMs: number;
+  keepaliveS: number;
+  clockSkewMs: number;
+  reconnectPeriodMs: number;
+  rebootDurationMs: number;
+  dropProbability: number;
+  outageProbabilityPerMinute: number;
+  outageMinMs: number;
+  outageMaxMs: number;
+  ampFaultRatePerHour: number;
+  lineFaultRatePerHour: number;
+  mainsLossRatePerHour: number;
+  meanFaultDurationMs: number;
+  lowSignalFraction: number;
+  connectRatePerS: number;
+  durationS: number;
+  seed?: number;
+  statsIntervalS: number;
+}
+
+export class CliUsageError extends Error {
+  override name = 'CliUsageError';
+}
+
+const STRING_FLAGS = [
+  'broker',
+  'credentials',
+  'api',
+  'commune',
+  'clusters',
+  'code-prefix',
+  'auth',
+  'telemetry-interval',
+  'keepalive',
+  'clock-skew',
+  'reconnect-period',
+  'reboot-duration',
+  'drop-prob',
+  'outage-prob',
+  'outage-min',
+  'outage-max',
+  'amp-fault-rate',
+  'line-fault-rate',
+  'mains-loss-rate',
+  'fault-duration',
+  'low-signal',
+  'connect-rate',
+  'duration',
+  'seed',
+  'stats-interval',
+] as const;
+type StringFlag = (typeof STRING_FLAGS)[number];
+
+export function parseCliArgs(argv: readonly string[]): CliConfig {
+  let values: Partial<Record<StringFlag, string>> & { provision?: boolean; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        ...Object.fromEntries(STRING_FLAGS.map((flag) => [flag, { type: 'string' as const }])),
+        provision: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    throw new CliUsageError(error instanceof Error ? error.message : String(error));
+  }
+
+  const num = (flag: StringFlag, fallback: number, min: number, max: number, integer = false): number => {
+    const raw = values[flag];
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (
+      raw.trim() === '' ||
+      !Number.isFinite(value) ||
+      value < min ||
+      value > max ||
+      (integer && !Number.isInteger(value))
+    ) {
+      throw new CliUsageError(
+        `--${flag} must be ${integer ? 'an integer' : 'a number'} in [${min}, ${max}], got "${raw}"`,
+      );
+    }
+    return value;
+  };
+  const optionalNum = (flag: StringFlag, min: number, max: number): number | undefined =>
+    values[flag] === undefined ? undefined : num(flag, 0, min, max, true);
+
+  const config: CliConfig = {
+    help: values.help ?? false,
+    broker: values.broker,
+    credentials: values.credentials,
+    provision: values.provision ?? false,
+    api: values.api,
+    commune: values.commune,
+    clusters: optionalNum('clusters', 1, 100_000),
+    codePrefix: values['code-prefix'],
+    auth: values.auth,
+    telemetryIntervalMs: num('telemetry-interval', 60_000, 10, 86_400_000, true),
+    keepaliveS: num('keepalive', 60, 0, 65_535, true),
+    clockSkewMs: num('clock-skew', 0, -86_400_000, 86_400_000, true),
+    reconnectPeriodMs: num('reconnect-period', 5000, 10, 3_600_000, true),
+    rebootDurationMs: num('reboot-duration', 3000, 0, 3_600_000, true),
+    dropProbability: num('drop-prob', 0, 0, 1),
+    outageProbabilityPerMinute: num('outage-prob', 0, 0, 1),
+    outageMinMs: num('outage-min', 30_000, 0, 86_400_000, true),
+    outageMaxMs: num('outage-max', 300_000, 0, 86_400_000, true),
+    ampFaultRatePerHour: num('amp-fault-rate', 0, 0, 3600),
+    lineFaultRatePerHour: num('line-fault-rate', 0, 0, 3600),
+    mainsLossRatePerHour: num('mains-loss-rate', 0, 0, 3600),
+    meanFaultDurationMs: num('fault-duration', 600_000, 1, 86_400_000, true),
+    lowSignalFraction: num('low-signal', 0, 0, 1),
+    connectRatePerS: num('connect-rate', 200, 1, 100_000),
+    durationS: num('duration', 0, 0, 31_536_000),
+    seed: optionalNum('seed', 0, 0xffffffff),
+    statsIntervalS: num('stats-interval', 10, 0, 86_400),
+  };
+  if (config.help) return config;
+
+  if (config.outageMaxMs < config.outageMinMs)
+    throw new CliUsageError('--outage-max must be >= --outage-min');
+  if (config.provision) {
+    const missing = (['api', 'commune', 'clusters'] as const).filter((key) => config[key] === undefined);
+    if (missing.length > 0) {
+      throw new CliUsageError(`--provision needs ${missing.map((key) => `--${key}`).join(', ')}`);
+    }
+  } else if (!config.credentials) {
+    throw new CliUsageError(
+      'nothing to simulate: give --credentials FILE, or --provision to create clusters',
+    );
+  }
+  return config;
+}

@@ -1,0 +1,37 @@
+/** Simulated IP loudspeaker clusters: a library for tests and benchmarks, and the engine of the CLI. */
+export {
+  SimCluster,
+  type DisconnectReason,
+  type FaultOptions,
+  type FlakyLinkOptions,
+  type SimClusterEvents,
+  type SimClusterOptions,
+  type SimCounters,
+} from './sim-cluster';
+export {
+  SimFleet,
+  type SimCredential,
+  type SimFleetEvents,
+  type SimFleetOptions,
+  type SimFleetStats,
+} from './fleet';
+export {
+  PartialProvisionError,
+  ProvisionError,
+  createCluster,
+  findCommune,
+  provisionClusters,
+  type ApiOptions,
+  type CommuneUnit,
+  type ProvisionOptions,
+  type ProvisionedCluster,
+} from './provision';
+export {
+  CredentialsFileSchema,
+  readCredentialsFile,
+  readCredentialsFileIfExists,
+  writeCredentialsFile,
+  type CredentialsFile,
+} from './credentials';
+export { SharedTicker, timerScheduler, type Cancel, type SimScheduler } from './scheduler';
+export { createRng, deriveSeed, type Rng } from './rng';

@@ -1,0 +1,66 @@
+import { Client } from 'pg';
+import { randomBytes } from 'node:crypto';
+import { startServer, type RunningServer } from '../../apps/server/src/bootstrap';
+import { loadConfig, type AppConfig } from '../../apps/server/src/config/app-config';
+
+/**
+ * Starts the real server for a test: HTTP and every broker listener on ephemeral loopback ports, PGlite in
+ * memory — or, when DATABASE_URL is set, a fresh PostgreSQL database created for this server and dropped
+ * afterwards, so suites running in parallel never share rows.
+ */
+export interface TestServer extends RunningServer {
+  /** Full URL of an API path. */
+  url(path: string): string;
+}
+
+export async function startTestServer(overrides: Partial<AppConfig> = {}): Promise<TestServer> {
+  const adminUrl = process.env.DATABASE_URL;
+  const database = adminUrl ? await createScratchDatabase(adminUrl) : null;
+  const config = loadConfig(
+    { LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent', LOG_PRETTY: 'false' },
+    {
+      host: '127.0.0.1',
+      port: 0,
+      mqttPort: 0,
+      mqttWsPort: 0,
+      mqttTlsPort: 0,
+      mqttWssPort: 0,
+      simFleet: 0,
+      demoProvince: 'off',
+      dataDir: ':memory:',
+      telemetryFlushMs: 100,
+      ...(database ? { databaseUrl: database.url } : {}),
+      ...overrides,
+    },
+  );
+  // loadConfig resolves DATA_DIR to an absolute path; ':memory:' means PGlite in memory.
+  if (!overrides.dataDir) config.dataDir = ':memory:';
+  const server = await startServer(config);
+  return {
+    ...server,
+    url: (path: string) => `${server.httpUrl}${path}`,
+    close: async () => {
+      await server.close();
+      await database?.drop();
+    },
+  };
+}
+
+async function createScratchDatabase(adminUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `loa_test_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new Client({ connectionString: adminUrl });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
