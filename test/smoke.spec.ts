@@ -11,8 +11,15 @@ describe('server start', () => {
   });
 
   it('reports ready with database, broker and MQTT link up', async () => {
-    const res = await request<{ status: string; checks: Record<string, { status: string }> }>('GET', server.url('/health'));
+    const res = await request<{ status: string; checks: Record<string, { status: string }> }>(
+      'GET',
+      server.url('/health'),
+    );
     expect(res.status).toBe(200);
-    expect(res.body.checks).toEqual({ database: { status: 'up' }, broker: { status: 'up' }, mqttLink: { status: 'up' } });
+    expect(res.body.checks).toEqual({
+      database: { status: 'up' },
+      broker: { status: 'up' },
+      mqttLink: { status: 'up' },
+    });
   });
 });

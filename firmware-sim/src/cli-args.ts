@@ -25,7 +25,8 @@ Link and device:
   --broker URL              MQTT broker (default: the credentials file's brokerUrl, else ${DEFAULT_BROKER_URL})
   --telemetry-interval MS   telemetry period (default 60000)
   --keepalive S             MQTT keepalive (default 60)
-  --clock-skew MS           device clock minus real time, reported as clockOffsetMs (default 0)
+  --clock-skew MS           device clock minus real time, reported as clockOffsetMs (default 0);
+                            a negative value needs '=': --clock-skew=-5000
   --reconnect-period MS     mean wait before reconnecting, jittered (default 5000)
   --reboot-duration MS      how long a reboot keeps a cluster off the network (default 3000)
   --drop-prob P             probability that one telemetry message is lost (default 0)

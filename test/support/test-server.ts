@@ -11,6 +11,8 @@ import { loadConfig, type AppConfig } from '../../apps/server/src/config/app-con
 export interface TestServer extends RunningServer {
   /** Full URL of an API path. */
   url(path: string): string;
+  /** Stops the server but keeps its database (to inspect what it wrote); close() afterwards drops it. */
+  stop(): Promise<void>;
 }
 
 export async function startTestServer(overrides: Partial<AppConfig> = {}): Promise<TestServer> {
@@ -39,6 +41,7 @@ export async function startTestServer(overrides: Partial<AppConfig> = {}): Promi
   return {
     ...server,
     url: (path: string) => `${server.httpUrl}${path}`,
+    stop: () => server.close(),
     close: async () => {
       await server.close();
       await database?.drop();

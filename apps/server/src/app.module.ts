@@ -24,17 +24,28 @@ export class AppModule {
         LoggerModule.forRoot({
           pinoHttp: {
             level: config.logLevel,
-            transport: config.logPretty ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
+            transport: config.logPretty
+              ? { target: 'pino-pretty', options: { singleLine: true } }
+              : undefined,
             // A caller's request id is kept when it looks sane, so logs can be followed across systems.
             genReqId: (req: IncomingMessage) => {
               const given = req.headers['x-request-id'];
               return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
             },
             redact: {
-              paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.secret'],
+              paths: [
+                'req.headers.authorization',
+                'req.headers.cookie',
+                'res.headers["set-cookie"]',
+                '*.password',
+                '*.secret',
+              ],
               censor: '[redacted]',
             },
-            autoLogging: { ignore: (req: IncomingMessage) => req.url === '/metrics' || req.url?.startsWith('/health') === true },
+            autoLogging: {
+              ignore: (req: IncomingMessage) =>
+                req.url === '/metrics' || req.url?.startsWith('/health') === true,
+            },
           },
         }),
         DatabaseModule,

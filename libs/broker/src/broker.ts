@@ -1,4 +1,9 @@
-import { createServer as createNetServer, type AddressInfo, type Server as NetServer, type Socket } from 'node:net';
+import {
+  createServer as createNetServer,
+  type AddressInfo,
+  type Server as NetServer,
+  type Socket,
+} from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -15,7 +20,11 @@ export type AuthResult =
 
 export interface BrokerHooks {
   /** Checks a CONNECT's credentials. Called once per connection. */
-  authenticate(clientId: string, username: string | undefined, password: Buffer | undefined): Promise<AuthResult>;
+  authenticate(
+    clientId: string,
+    username: string | undefined,
+    password: Buffer | undefined,
+  ): Promise<AuthResult>;
   /** A message the broker refused (foreign topic, oversize): counted by the caller. */
   onDrop?(reason: DropReason, clientId: string | undefined, topic: string | undefined): void;
   /** A connection the broker refused at CONNECT. */
@@ -130,7 +139,11 @@ export class EmbeddedBroker {
   /** aedes publishes whatever authorizePublish lets through; a marked packet is acknowledged but not routed. */
   private dropDeniedPublishes(): void {
     // aedes calls publish(packet, client, done) internally although its typings show (packet, done).
-    type InternalPublish = (packet: PublishPacket, client: Client | null, done: (err?: Error) => void) => void;
+    type InternalPublish = (
+      packet: PublishPacket,
+      client: Client | null,
+      done: (err?: Error) => void,
+    ) => void;
     const publish = this.aedes.publish.bind(this.aedes) as unknown as InternalPublish;
     const guarded: InternalPublish = (packet, client, done) => {
       if ((packet as PacketWithMark)[DENIED]) return done();

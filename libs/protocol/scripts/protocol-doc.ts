@@ -65,7 +65,12 @@ function formatNumber(value: number): string {
 function rangeOf(schema: Schema): string {
   const parts: string[] = [];
   if (schema.const !== undefined) parts.push(`always ${code(schema.const)}`);
-  if (isLiteralUnion(schema)) parts.push(variantsOf(schema).map((variant) => code(variant.const)).join(', '));
+  if (isLiteralUnion(schema))
+    parts.push(
+      variantsOf(schema)
+        .map((variant) => code(variant.const))
+        .join(', '),
+    );
   if (typeof schema.minimum === 'number' && typeof schema.maximum === 'number') {
     parts.push(`${formatNumber(schema.minimum)} – ${formatNumber(schema.maximum)}`);
   } else if (typeof schema.minimum === 'number') {
@@ -84,7 +89,12 @@ function rangeOf(schema: Schema): string {
     const items = schema.items as Schema;
     if (typeof schema.maxItems === 'number') parts.push(`≤ ${schema.maxItems} items`);
     if (schema.uniqueItems) parts.push('no duplicates');
-    if (isLiteralUnion(items)) parts.push(`each one of ${variantsOf(items).map((v) => code(v.const)).join(', ')}`);
+    if (isLiteralUnion(items))
+      parts.push(
+        `each one of ${variantsOf(items)
+          .map((v) => code(v.const))
+          .join(', ')}`,
+      );
   }
   if (typeof schema.maxProperties === 'number') parts.push(`≤ ${schema.maxProperties} properties`);
   if (schema.type === 'object' && schema.additionalProperties === false && !schema.patternProperties) {
@@ -129,7 +139,9 @@ function discriminatedRows(union: Schema): FieldRow[] {
   const property = (variant: Schema, name: string) =>
     JSON.stringify((variant.properties as Record<string, Schema>)[name]);
   return rows[0].map((row) => {
-    const same = variants.every((variant) => property(variant, row.field) === property(variants[0], row.field));
+    const same = variants.every(
+      (variant) => property(variant, row.field) === property(variants[0], row.field),
+    );
     if (same) return row;
     const all = rows.map((variantRows) => variantRows.find((other) => other.field === row.field));
     const literal = all.every((other) => other?.range.startsWith('always '));
@@ -137,7 +149,9 @@ function discriminatedRows(union: Schema): FieldRow[] {
       field: row.field,
       type: literal ? `${row.type} (enum)` : row.type,
       unit: '',
-      range: literal ? all.map((other) => other?.range.replace('always ', '')).join(', ') : 'depends on `type`',
+      range: literal
+        ? all.map((other) => other?.range.replace('always ', '')).join(', ')
+        : 'depends on `type`',
       required: all.every((other) => other?.required === 'yes') ? 'yes' : 'no',
       description: literal ? 'Command type' : 'Parameters of the command type (tables below)',
     };
@@ -197,7 +211,9 @@ export function topicTable(): string {
 /** JSON code blocks of the examples of a payload (every one passes validatePayload). */
 export function exampleBlocks(name: PayloadName): string {
   return PAYLOAD_EXAMPLES[name]
-    .map((example) => `${example.summary}:\n\n\`\`\`json\n${JSON.stringify(example.payload, null, 2)}\n\`\`\``)
+    .map(
+      (example) => `${example.summary}:\n\n\`\`\`json\n${JSON.stringify(example.payload, null, 2)}\n\`\`\``,
+    )
     .join('\n\n');
 }
 
@@ -218,7 +234,8 @@ export function renderSection(name: string): string {
   throw new Error(`docs/protocol.md has an unknown generated section <!-- generated:${name} -->`);
 }
 
-const SECTION = /(<!-- generated:([\w:]+) -->\n)[\s\S]*?(\n<!-- \/generated -->)/g;
+// The lazy body stops at the first closing marker, also when a section is empty.
+const SECTION = /(<!-- generated:([\w:]+) -->)[\s\S]*?(<!-- \/generated -->)/g;
 
 /** Names of the generated sections present in a markdown text. */
 export function generatedSections(markdown: string): string[] {
@@ -229,7 +246,7 @@ export function generatedSections(markdown: string): string[] {
 export function renderGeneratedSections(markdown: string): string {
   return markdown.replace(
     SECTION,
-    (_all, open: string, name: string, close: string) => `${open}\n${renderSection(name)}\n${close}`,
+    (_all, open: string, name: string, close: string) => `${open}\n\n${renderSection(name)}\n\n${close}`,
   );
 }
 

@@ -15,7 +15,10 @@ export const PROTOCOL_DOC_FILE = resolve(__dirname, '../../../docs/protocol.md')
 async function main(): Promise<void> {
   const current = readFileSync(PROTOCOL_DOC_FILE, 'utf8');
   const options = (await prettier.resolveConfig(PROTOCOL_DOC_FILE)) ?? {};
-  const text = await prettier.format(renderGeneratedSections(current), { ...options, filepath: PROTOCOL_DOC_FILE });
+  const text = await prettier.format(renderGeneratedSections(current), {
+    ...options,
+    filepath: PROTOCOL_DOC_FILE,
+  });
   if (process.argv.includes('--check')) {
     if (current !== text) {
       console.error(`${PROTOCOL_DOC_FILE} is out of date; run without --check to rewrite it.`);

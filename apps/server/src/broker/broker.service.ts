@@ -51,7 +51,8 @@ export class BrokerService implements OnApplicationShutdown {
       tls,
       hooks: {
         authenticate: (clientId, username, password) => this.authenticate(clientId, username, password),
-        onDrop: (reason, clientId, topic) => this.metrics.drop(reason, `client ${clientId ?? '?'} topic ${topic ?? '?'}`),
+        onDrop: (reason, clientId, topic) =>
+          this.metrics.drop(reason, `client ${clientId ?? '?'} topic ${topic ?? '?'}`),
         onAuthFailure: (reason) => this.metrics.authFailures.inc({ reason }),
         onClientConnected: () => this.metrics.mqttConnections.inc(),
         onClientDisconnected: (principal, clientId) => {
@@ -65,7 +66,8 @@ export class BrokerService implements OnApplicationShutdown {
     });
     this.addresses = await this.broker.start();
     this.logger.log({ ...this.addresses, credentials: warmed }, 'embedded MQTT broker listening');
-    if (!this.addresses.tcp) throw new Error('the embedded broker needs its TCP listener (MQTT_PORT) for the server');
+    if (!this.addresses.tcp)
+      throw new Error('the embedded broker needs its TCP listener (MQTT_PORT) for the server');
     return (this.url = this.addresses.tcp);
   }
 
@@ -104,7 +106,9 @@ export class BrokerService implements OnApplicationShutdown {
       const expected = Buffer.from(this.config.mqttPassword ?? '');
       const given = Buffer.from(secret);
       const ok = expected.length > 0 && given.length === expected.length && timingSafeEqual(given, expected);
-      return ok ? { ok: true, principal: { kind: 'service', name: username } } : { ok: false, reason: 'bad_credentials' };
+      return ok
+        ? { ok: true, principal: { kind: 'service', name: username } }
+        : { ok: false, reason: 'bad_credentials' };
     }
     if (!username || !UUID.test(username)) return { ok: false, reason: 'unknown_client' };
     if (clientId !== username) return { ok: false, reason: 'client_id_mismatch' };

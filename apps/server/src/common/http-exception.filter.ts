@@ -35,7 +35,9 @@ export function toErrorBody(exception: unknown): ErrorBody {
     const response = exception.getResponse();
     if (typeof response === 'object' && response !== null) {
       const r = response as Record<string, unknown>;
-      const message = Array.isArray(r.message) ? r.message.join('; ') : String(r.message ?? exception.message);
+      const message = Array.isArray(r.message)
+        ? r.message.join('; ')
+        : String(r.message ?? exception.message);
       return { ...r, statusCode: status, error: String(r.error ?? STATUS_CODES[status] ?? 'Error'), message };
     }
     return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message: String(response) };

@@ -56,7 +56,8 @@ export class CommandsService implements OnModuleInit, OnModuleDestroy {
   async create(clusterId: string, dto: CreateCommandDto): Promise<CommandView> {
     const cluster = await this.repository.findCluster(clusterId);
     if (!cluster) throw new NotFoundException(`cluster ${clusterId} not found`);
-    if (cluster.kind !== 'ip') throw new ConflictException(`cluster ${clusterId} is ${cluster.kind}: only IP clusters take commands`);
+    if (cluster.kind !== 'ip')
+      throw new ConflictException(`cluster ${clusterId} is ${cluster.kind}: only IP clusters take commands`);
     if (!COMMANDABLE.has(cluster.lifecycle)) {
       throw new ConflictException(`cluster ${clusterId} is ${cluster.lifecycle}: it takes no commands`);
     }
@@ -64,7 +65,9 @@ export class CommandsService implements OnModuleInit, OnModuleDestroy {
     const check = validateAgainst(COMMAND_PARAMS_SCHEMAS[dto.type], params);
     if (!check.ok) {
       const field = `params${check.path.replace(/\//g, '.')}`.replace(/\.$/, '');
-      throw validationFailed([{ field, rule: 'schema', message: `${field} ${check.message.replace(/^[^:]*: /, '')}` }]);
+      throw validationFailed([
+        { field, rule: 'schema', message: `${field} ${check.message.replace(/^[^:]*: /, '')}` },
+      ]);
     }
     const now = new Date();
     const row = await this.repository.insert({
@@ -92,7 +95,8 @@ export class CommandsService implements OnModuleInit, OnModuleDestroy {
   }
 
   async list(clusterId: string, page: number, pageSize: number): Promise<Page<CommandView>> {
-    if (!(await this.repository.findCluster(clusterId))) throw new NotFoundException(`cluster ${clusterId} not found`);
+    if (!(await this.repository.findCluster(clusterId)))
+      throw new NotFoundException(`cluster ${clusterId} not found`);
     const [rows, total] = await this.repository.list(clusterId, page, pageSize);
     return { items: rows.map((r) => CommandView.from(r)), total, page, pageSize };
   }
@@ -103,7 +107,10 @@ export class CommandsService implements OnModuleInit, OnModuleDestroy {
     if (!row) return false;
     switch (ack.status) {
       case 'received':
-        await this.repository.transition(ack.id, ['pending'], { status: 'delivered', deliveredAt: receivedAt });
+        await this.repository.transition(ack.id, ['pending'], {
+          status: 'delivered',
+          deliveredAt: receivedAt,
+        });
         break;
       case 'ok':
         await this.repository.transition(ack.id, ['pending', 'delivered'], {

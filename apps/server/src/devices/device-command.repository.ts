@@ -19,7 +19,9 @@ export class DeviceCommandRepository {
       .findOne({ where: { id: clusterId }, select: { id: true, kind: true, lifecycle: true } });
   }
 
-  async insert(command: Omit<DeviceCommand, 'cluster' | 'createdAt'> & { createdAt?: Date }): Promise<DeviceCommand> {
+  async insert(
+    command: Omit<DeviceCommand, 'cluster' | 'createdAt'> & { createdAt?: Date },
+  ): Promise<DeviceCommand> {
     await this.commands.insert(command as QueryDeepPartialEntity<DeviceCommand>);
     return (await this.commands.findOneBy({ id: command.id })) as DeviceCommand;
   }
@@ -54,7 +56,9 @@ export class DeviceCommandRepository {
   async transition(
     commandId: string,
     from: CommandState[],
-    changes: Partial<Pick<DeviceCommand, 'status' | 'deliveredAt' | 'completedAt' | 'result' | 'errorCode' | 'errorMessage'>>,
+    changes: Partial<
+      Pick<DeviceCommand, 'status' | 'deliveredAt' | 'completedAt' | 'result' | 'errorCode' | 'errorMessage'>
+    >,
   ): Promise<boolean> {
     const result = await this.commands.update(
       { id: commandId, status: In(from) },
@@ -67,7 +71,12 @@ export class DeviceCommandRepository {
   async expireDue(now: Date): Promise<number> {
     const result = await this.commands.update(
       { status: In(['pending', 'delivered']), expiresAt: LessThan(now) },
-      { status: 'expired', completedAt: now, errorCode: 'expired', errorMessage: 'no final ack before expiry' },
+      {
+        status: 'expired',
+        completedAt: now,
+        errorCode: 'expired',
+        errorMessage: 'no final ack before expiry',
+      },
     );
     return result.affected ?? 0;
   }

@@ -107,7 +107,9 @@ export class DeviceDataWriter implements OnModuleInit, OnModuleDestroy, BeforeAp
     this.transitions = [];
     this.dirty.clear();
     try {
-      await this.timed('telemetry', telemetry.length, () => this.insertChunks(TelemetrySample, telemetry, 18));
+      await this.timed('telemetry', telemetry.length, () =>
+        this.insertChunks(TelemetrySample, telemetry, 18),
+      );
       await this.timed('presence', transitions.length, () =>
         this.insertChunks(
           PresenceTransition,
@@ -169,7 +171,9 @@ export class DeviceDataWriter implements OnModuleInit, OnModuleDestroy, BeforeAp
     }
     const size = Math.floor(MAX_PARAMS / 7);
     for (let i = 0; i < rows.length; i += size) {
-      await this.dataSource.getRepository(ClusterState).upsert(rows.slice(i, i + size) as QueryDeepPartialEntity<ClusterState>[], ['clusterId']);
+      await this.dataSource
+        .getRepository(ClusterState)
+        .upsert(rows.slice(i, i + size) as QueryDeepPartialEntity<ClusterState>[], ['clusterId']);
     }
   }
 }

@@ -19,7 +19,8 @@ export class DeviceEventsService {
   /** Loads the open fault episodes into the fleet view (at start). */
   async loadActiveFaults(): Promise<number> {
     const open = await this.dataSource.getRepository(ClusterFault).findBy({ clearedAt: IsNull() });
-    for (const fault of open) this.fleet.raiseFault(fault.clusterId, fault.code, fault.raisedAt, fault.detail);
+    for (const fault of open)
+      this.fleet.raiseFault(fault.clusterId, fault.code, fault.raisedAt, fault.detail);
     return open.length;
   }
 
@@ -63,7 +64,8 @@ export class DeviceEventsService {
       return true;
     });
     if (stored) {
-      if (event.type === 'fault_raised') this.fleet.raiseFault(clusterId, event.code, at, event.detail ?? null);
+      if (event.type === 'fault_raised')
+        this.fleet.raiseFault(clusterId, event.code, at, event.detail ?? null);
       else this.fleet.clearFault(clusterId, event.code);
     }
     return stored;

@@ -1,6 +1,12 @@
 import { Controller, Logger } from '@nestjs/common';
 import { Ctx, EventPattern, MqttContext, Payload } from '@nestjs/microservices';
-import { allClustersFilter, parseTopic, type DecodeResult, type PayloadName, type PayloadTypes } from '@loa-xa/protocol';
+import {
+  allClustersFilter,
+  parseTopic,
+  type DecodeResult,
+  type PayloadName,
+  type PayloadTypes,
+} from '@loa-xa/protocol';
 import { FleetView } from '../fleet/fleet-view.service';
 import { MetricsService } from '../ops/metrics.service';
 import { decodeDeviceMessage } from './device-payload';

@@ -4,7 +4,10 @@ import { validatePayload, type DecodeResult, type PayloadName, type PayloadTypes
  * Validates what the Nest MQTT server handed over: it has already tried JSON.parse, and passes the raw
  * text on when that failed (or when the payload was a JSON string).
  */
-export function decodeDeviceMessage<N extends PayloadName>(name: N, data: unknown): DecodeResult<PayloadTypes[N]> {
+export function decodeDeviceMessage<N extends PayloadName>(
+  name: N,
+  data: unknown,
+): DecodeResult<PayloadTypes[N]> {
   if (typeof data === 'string') {
     let reparsed: unknown;
     try {

@@ -39,7 +39,9 @@ export class DevicePublisher implements OnApplicationShutdown {
       .setQoS(spec.qos)
       .setRetain(spec.retain)
       .build();
-    await lastValueFrom(this.client.emit(clusterTopic(clusterId, 'cmd'), record), { defaultValue: undefined });
+    await lastValueFrom(this.client.emit(clusterTopic(clusterId, 'cmd'), record), {
+      defaultValue: undefined,
+    });
     this.metrics.messagesOut.inc({ channel: 'cmd' });
   }
 

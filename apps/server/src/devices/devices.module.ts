@@ -12,9 +12,7 @@ import { TelemetryController } from './telemetry.controller';
 import { FleetLoader } from './fleet-loader.service';
 
 @Module({
-  imports: [
-    BrokerModule,
-  ],
+  imports: [BrokerModule],
   controllers: [DeviceMessagesController, CommandsController, TelemetryController],
   providers: [
     DevicePublisher,

@@ -1,4 +1,9 @@
-import { MqttRecord, type ConsumerDeserializer, type IncomingEvent, type Serializer } from '@nestjs/microservices';
+import {
+  MqttRecord,
+  type ConsumerDeserializer,
+  type IncomingEvent,
+  type Serializer,
+} from '@nestjs/microservices';
 
 /**
  * Devices publish plain JSON documents, not Nest's `{pattern, data, id}` envelope. Every incoming message

@@ -1,4 +1,12 @@
-import { BadRequestException, Controller, Get, NotFoundException, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Query,
+} from '@nestjs/common';
 import { ApiOperation, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDate, IsInt, IsOptional, Max, Min } from 'class-validator';
@@ -45,7 +53,11 @@ export class TelemetryController {
     if (!(await this.clusters.findCluster(id))) throw new NotFoundException(`cluster ${id} not found`);
     const to = query.to ?? new Date();
     const from = query.from ?? new Date(to.getTime() - 86_400_000);
-    if (from >= to) throw new BadRequestException({ message: 'from must be before to', errors: [{ field: 'from', rule: 'beforeTo', message: 'from must be before to' }] });
+    if (from >= to)
+      throw new BadRequestException({
+        message: 'from must be before to',
+        errors: [{ field: 'from', rule: 'beforeTo', message: 'from must be before to' }],
+      });
     const items = await this.history.find(id, from, to, query.limit);
     return { items, from, to };
   }

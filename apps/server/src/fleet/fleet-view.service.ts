@@ -121,7 +121,8 @@ export class FleetView extends EventEmitter {
   setTelemetry(clusterId: string, telemetry: Telemetry, at: Date): number {
     const live = this.clusters.get(clusterId);
     if (!live) return 0;
-    const gap = live.lastSeq !== null && telemetry.seq > live.lastSeq + 1 ? telemetry.seq - live.lastSeq - 1 : 0;
+    const gap =
+      live.lastSeq !== null && telemetry.seq > live.lastSeq + 1 ? telemetry.seq - live.lastSeq - 1 : 0;
     live.lastSeq = telemetry.seq;
     live.telemetry = telemetry;
     live.telemetryAt = at;

@@ -29,11 +29,17 @@ export class HealthController {
     const checks: Record<string, Check> = {
       database: await this.database(),
       broker: this.broker.healthy ? { status: 'up' } : { status: 'down', detail: 'embedded broker closed' },
-      mqttLink: this.broker.serverLinkUp ? { status: 'up' } : { status: 'down', detail: 'server not connected to the broker' },
+      mqttLink: this.broker.serverLinkUp
+        ? { status: 'up' }
+        : { status: 'down', detail: 'server not connected to the broker' },
     };
     const up = Object.values(checks).every((c) => c.status === 'up');
     res.status(up ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
-    return { status: up ? 'up' : 'down', checks, fleet: { known: this.fleet.size, online: this.fleet.online } };
+    return {
+      status: up ? 'up' : 'down',
+      checks,
+      fleet: { known: this.fleet.size, online: this.fleet.online },
+    };
   }
 
   private async database(): Promise<Check> {

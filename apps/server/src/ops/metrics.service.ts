@@ -78,7 +78,10 @@ export class MetricsService {
     const entry = this.dropLog.get(reason) ?? { count: 0, last: 0, example: detail };
     entry.count++;
     if (now - entry.last >= 10_000) {
-      this.logger.warn({ reason, dropped: entry.count, example: detail.slice(0, 300) }, 'device message dropped');
+      this.logger.warn(
+        { reason, dropped: entry.count, example: detail.slice(0, 300) },
+        'device message dropped',
+      );
       entry.count = 0;
       entry.last = now;
     }

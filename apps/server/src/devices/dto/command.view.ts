@@ -17,7 +17,10 @@ export class CommandView {
   @ApiProperty() expiresAt!: Date;
   @ApiPropertyOptional({ nullable: true }) deliveredAt!: Date | null;
   @ApiPropertyOptional({ nullable: true }) completedAt!: Date | null;
-  @ApiPropertyOptional({ nullable: true, type: 'object', additionalProperties: true }) result!: Record<string, unknown> | null;
+  @ApiPropertyOptional({ nullable: true, type: 'object', additionalProperties: true }) result!: Record<
+    string,
+    unknown
+  > | null;
   @ApiPropertyOptional({ nullable: true, type: CommandErrorView }) error!: CommandErrorView | null;
 
   static from(row: DeviceCommand): CommandView {

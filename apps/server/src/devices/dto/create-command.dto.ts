@@ -17,7 +17,11 @@ export class CreateCommandDto {
   @IsObject()
   params?: Record<string, unknown>;
 
-  @ApiPropertyOptional({ description: 'Seconds before the command expires (default COMMAND_TTL_S)', minimum: 1, maximum: 2592000 })
+  @ApiPropertyOptional({
+    description: 'Seconds before the command expires (default COMMAND_TTL_S)',
+    minimum: 1,
+    maximum: 2592000,
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
