@@ -54,8 +54,10 @@ describe('SimFleet against a real broker', () => {
       () => [...presence(ids).values()].filter((s) => s === 'online').length === 50,
       '50 online statuses',
     );
-    const hellos = new Set(observer.messages.filter((m) => m.channel === 'hello').map((m) => m.clusterId));
-    for (const id of ids) expect(hellos.has(id)).toBe(true);
+    await until(() => {
+      const hellos = new Set(observer.messages.filter((m) => m.channel === 'hello').map((m) => m.clusterId));
+      return ids.every((id) => hellos.has(id));
+    }, 'a hello from every cluster');
     await until(() => {
       const reporting = new Set(
         observer.messages.filter((m) => m.channel === 'telemetry').map((m) => m.clusterId),
