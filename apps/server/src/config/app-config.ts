@@ -146,7 +146,7 @@ export const CONFIG_VARIABLES = {
   simFleet: {
     name: 'SIM_FLEET',
     default: -1,
-    defaultText: '20 embedded, 0 otherwise',
+    defaultText: '(20 embedded, 0 otherwise)',
     description: 'Simulated clusters started in-process for a demo (0 disables)',
     parse: int(0, 20000),
   },
@@ -172,7 +172,7 @@ export const CONFIG_VARIABLES = {
   logPretty: {
     name: 'LOG_PRETTY',
     default: false,
-    defaultText: 'true on a terminal',
+    defaultText: '(true on a terminal)',
     description: 'Human-readable logs instead of JSON lines',
     parse: (raw: string) => raw === 'true' || raw === '1',
   },
@@ -262,4 +262,14 @@ export function describeConfig(config: AppConfig): Record<string, unknown> {
     out[variable.name] = variable.sensitive && value !== undefined ? '***' : value;
   }
   return out;
+}
+
+/** The README's configuration table, generated from CONFIG_VARIABLES (`npm run docs:config` prints it). */
+export function renderConfigTable(): string {
+  const rows = (Object.values(CONFIG_VARIABLES) as Variable<unknown>[]).map((v) => {
+    const shown =
+      v.defaultText ?? (Array.isArray(v.default) ? v.default.join(',') || '(none)' : String(v.default ?? '(none)'));
+    return `| \`${v.name}\` | ${shown.startsWith('(') ? shown : `\`${shown}\``} | ${v.description} |`;
+  });
+  return ['| Variable | Default | Meaning |', '| --- | --- | --- |', ...rows].join('\n');
 }

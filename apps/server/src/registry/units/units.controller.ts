@@ -1,0 +1,76 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Page } from '../../common/pagination';
+import { ProvinceImportService } from './province-import.service';
+import { UnitsService } from './units.service';
+import {
+  CreateUnitDto,
+  ImportProvinceDto,
+  ProvinceImportResult,
+  UnitChildrenQuery,
+  UnitDetailView,
+  UnitPage,
+  UnitQuery,
+  UnitView,
+} from './unit.dto';
+
+@ApiTags('units')
+@Controller('api/v1/units')
+export class UnitsController {
+  constructor(
+    private readonly units: UnitsService,
+    private readonly provinces: ProvinceImportService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Administrative units, filtered and paged (pre-2025 tree unless era says otherwise)' })
+  @ApiOkResponse({ type: UnitPage })
+  list(@Query() query: UnitQuery): Promise<Page<UnitView>> {
+    return this.units.list(query);
+  }
+
+  @Post()
+  @ApiOperation({
+    summary: 'Add a village below a commune, or a province / commune of the post-2025 tree',
+  })
+  @ApiCreatedResponse({ type: UnitView })
+  @ApiBadRequestResponse({ description: 'Invalid field, or a parent of the wrong level or era' })
+  @ApiConflictResponse({ description: 'The code is taken for this era and level' })
+  create(@Body() dto: CreateUnitDto): Promise<UnitView> {
+    return this.units.create(dto);
+  }
+
+  @Post('import')
+  @ApiOperation({
+    summary: 'Import one province with its districts and communes from the official list (idempotent)',
+  })
+  @ApiCreatedResponse({ type: ProvinceImportResult })
+  @ApiNotFoundResponse({ description: 'No province with this code in the official list' })
+  importProvince(@Body() dto: ImportProvinceDto): Promise<ProvinceImportResult> {
+    return this.provinces.importProvince(dto.provinceCode);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One unit with its ancestors (breadcrumb) and its number of children' })
+  @ApiOkResponse({ type: UnitDetailView })
+  @ApiNotFoundResponse()
+  get(@Param('id', ParseUUIDPipe) id: string): Promise<UnitDetailView> {
+    return this.units.get(id);
+  }
+
+  @Get(':id/children')
+  @ApiOperation({ summary: 'The direct children of a unit, paged' })
+  @ApiOkResponse({ type: UnitPage })
+  @ApiNotFoundResponse()
+  children(@Param('id', ParseUUIDPipe) id: string, @Query() query: UnitChildrenQuery): Promise<Page<UnitView>> {
+    return this.units.children(id, query);
+  }
+}
