@@ -581,7 +581,9 @@ export class SimCluster extends EventEmitter<SimClusterEvents> {
       return;
     }
     this.emit('command', command, { duplicate: false });
-    if (this.deviceNow() > command.expiresAt) {
+    // The contract compares expiresAt with the device clock corrected by its known offset (what it reports
+    // as clockOffsetMs), so a skewed but synchronised device still honours the server's deadline.
+    if (this.deviceNow() - (this.opts.clockSkewMs ?? 0) > command.expiresAt) {
       this.ack(command.id, 'expired', { code: 'expired', message: 'received after expiresAt' });
       return;
     }

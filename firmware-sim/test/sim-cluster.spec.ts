@@ -169,17 +169,21 @@ describe('SimCluster against a real broker', () => {
     expect(cluster.counters.commandsExecuted).toBe(1); // the ping only
   });
 
-  it('judges expiry by its own (skewed) clock and reports the skew as clockOffsetMs', async () => {
+  it('reports its skew as clockOffsetMs and judges expiry on the offset-corrected clock', async () => {
     const cluster = makeCluster({ clockSkewMs: 120_000 });
     cluster.start();
     const telemetry = await nextTelemetry(cluster, 0);
     expect(telemetry.clockOffsetMs).toBe(120_000);
     expect(telemetry.ts).toBeGreaterThan(Date.now() + 60_000);
 
-    // Still valid by the real clock, already past by the device clock.
-    const cmd = command('ping', {}, { expiresAt: Date.now() + 60_000 });
-    await observer.publishCommand(cluster.clusterId, cmd);
-    await observer.waitFor(ackOf(cluster, cmd.id, 'expired'), { what: 'expired ack from a fast clock' });
+    // Past by the raw device clock but valid by reference time: the device must carry it out.
+    const valid = command('ping', {}, { expiresAt: Date.now() + 60_000 });
+    await observer.publishCommand(cluster.clusterId, valid);
+    await observer.waitFor(ackOf(cluster, valid.id, 'ok'), { what: 'ok ack from a fast but synchronised clock' });
+    // Past by reference time: expired.
+    const late = command('ping', {}, { expiresAt: Date.now() - 1_000 });
+    await observer.publishCommand(cluster.clusterId, late);
+    await observer.waitFor(ackOf(cluster, late.id, 'expired'), { what: 'expired ack' });
   });
 
   it('a redelivered command id is acked again but not executed twice', async () => {

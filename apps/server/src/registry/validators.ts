@@ -1,0 +1,29 @@
+import { registerDecorator, type ValidationArguments, type ValidationOptions } from 'class-validator';
+
+const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A calendar date written YYYY-MM-DD that exists (no 2025-02-30). Rule name: `isDateOnly`. */
+export function IsDateOnly(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isDateOnly',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: {
+        message: (args: ValidationArguments) => `${args.property} must be a date written YYYY-MM-DD`,
+        ...options,
+      },
+      validator: {
+        validate(value: unknown): boolean {
+          if (typeof value !== 'string') return false;
+          const match = DATE_ONLY.exec(value);
+          if (!match) return false;
+          const [year, month, day] = match.slice(1).map(Number);
+          const date = new Date(Date.UTC(year, month - 1, day));
+          return (
+            date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
+          );
+        },
+      },
+    });
+}
