@@ -1,0 +1,61 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Page } from '../../common/pagination';
+import { StationsService } from './stations.service';
+import { CreateStationDto, StationPage, StationQuery, StationView, UpdateStationDto } from './station.dto';
+
+@ApiTags('stations')
+@Controller('api/v1/stations')
+export class StationsController {
+  constructor(private readonly stations: StationsService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Commune stations, filtered by any unit above them, paged' })
+  @ApiOkResponse({ type: StationPage })
+  list(@Query() query: StationQuery): Promise<Page<StationView>> {
+    return this.stations.list(query);
+  }
+
+  @Post()
+  @ApiOperation({ summary: "Register a commune's station (one per commune)" })
+  @ApiCreatedResponse({ type: StationView })
+  @ApiBadRequestResponse({ description: 'Invalid field, or communeId is not a commune' })
+  @ApiConflictResponse({ description: 'The commune already has a station' })
+  create(@Body() dto: CreateStationDto): Promise<StationView> {
+    return this.stations.create(dto);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One station' })
+  @ApiOkResponse({ type: StationView })
+  @ApiNotFoundResponse()
+  get(@Param('id', ParseUUIDPipe) id: string): Promise<StationView> {
+    return this.stations.get(id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change a station (null clears an optional field)' })
+  @ApiOkResponse({ type: StationView })
+  @ApiNotFoundResponse()
+  update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateStationDto): Promise<StationView> {
+    return this.stations.update(id, dto);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a station; its clusters stay, without a station' })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse()
+  remove(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    return this.stations.remove(id);
+  }
+}
