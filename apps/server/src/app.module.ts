@@ -10,6 +10,7 @@ import { MetricsModule, OpsModule } from './ops/ops.module';
 import { BrokerModule } from './broker/broker.module';
 import { RegistryModule } from './registry/registry.module';
 import { DevicesModule } from './devices/devices.module';
+import { DemoModule } from './demo/demo.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -42,6 +43,14 @@ export class AppModule {
               ],
               censor: '[redacted]',
             },
+            serializers: {
+              req: (req: { id: string; method: string; url: string }) => ({
+                id: req.id,
+                method: req.method,
+                url: req.url,
+              }),
+              res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+            },
             autoLogging: {
               ignore: (req: IncomingMessage) =>
                 req.url === '/metrics' || req.url?.startsWith('/health') === true,
@@ -55,6 +64,7 @@ export class AppModule {
         RegistryModule,
         DevicesModule,
         OpsModule,
+        DemoModule,
       ],
     };
   }

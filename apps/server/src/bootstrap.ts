@@ -17,6 +17,7 @@ import { createValidationPipe } from './common/validation';
 import { HttpExceptionFilter } from './common/http-exception.filter';
 import { installBodyParsers } from './common/body-parsers';
 import { DeviceMessageDeserializer } from './devices/mqtt-codec';
+import { DemoFleetService } from './demo/demo-fleet.service';
 
 export interface RunningServer {
   app: NestExpressApplication;
@@ -87,6 +88,7 @@ export async function startServer(config: AppConfig): Promise<RunningServer> {
     `loa-xa listening: API ${httpUrl}/api/v1, docs ${httpUrl}/api/docs, MQTT ${mqttUrl}`,
   );
   log.debug({ config: describeConfig(config) }, 'configuration');
+  await app.get(DemoFleetService).start();
 
   let closing: Promise<void> | null = null;
   return {

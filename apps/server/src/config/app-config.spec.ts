@@ -5,12 +5,22 @@ import { ConfigError, loadConfig, renderConfigTable } from './app-config';
 describe('configuration', () => {
   it('defaults to the embedded mode with a demo fleet of 20', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ port: 3000, mqttPort: 1883, mqttWsPort: 8083, embedded: true, simFleet: 20, logLevel: 'info' });
+    expect(config).toMatchObject({
+      port: 3000,
+      mqttPort: 1883,
+      mqttWsPort: 8083,
+      embedded: true,
+      simFleet: 20,
+      logLevel: 'info',
+    });
     expect(config.databaseUrl).toBeUndefined();
   });
 
   it('turns the demo fleet off by default when PostgreSQL is used', () => {
-    expect(loadConfig({ DATABASE_URL: 'postgres://x@127.0.0.1/db' })).toMatchObject({ embedded: false, simFleet: 0 });
+    expect(loadConfig({ DATABASE_URL: 'postgres://x@127.0.0.1/db' })).toMatchObject({
+      embedded: false,
+      simFleet: 0,
+    });
     expect(loadConfig({ DATABASE_URL: 'postgres://x@127.0.0.1/db', SIM_FLEET: '5' }).simFleet).toBe(5);
   });
 

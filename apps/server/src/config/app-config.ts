@@ -268,7 +268,8 @@ export function describeConfig(config: AppConfig): Record<string, unknown> {
 export function renderConfigTable(): string {
   const rows = (Object.values(CONFIG_VARIABLES) as Variable<unknown>[]).map((v) => {
     const shown =
-      v.defaultText ?? (Array.isArray(v.default) ? v.default.join(',') || '(none)' : String(v.default ?? '(none)'));
+      v.defaultText ??
+      (Array.isArray(v.default) ? v.default.join(',') || '(none)' : String(v.default ?? '(none)'));
     return `| \`${v.name}\` | ${shown.startsWith('(') ? shown : `\`${shown}\``} | ${v.description} |`;
   });
   return ['| Variable | Default | Meaning |', '| --- | --- | --- |', ...rows].join('\n');

@@ -13,7 +13,11 @@ export const LIFECYCLE_TRANSITIONS: Readonly<Record<ClusterLifecycle, readonly C
 };
 
 /** States a cluster can be registered in (the others are reached through transitions). */
-export const INITIAL_LIFECYCLES = ['planned', 'active', 'faulty'] as const satisfies readonly ClusterLifecycle[];
+export const INITIAL_LIFECYCLES = [
+  'planned',
+  'active',
+  'faulty',
+] as const satisfies readonly ClusterLifecycle[];
 
 /** States in which an IP cluster no longer holds a valid MQTT credential. */
 export const RETIRED_LIFECYCLES: ReadonlySet<ClusterLifecycle> = new Set(['replaced', 'decommissioned']);

@@ -28,7 +28,8 @@ import { IsDateOnly } from '../validators';
 import { INITIAL_LIFECYCLES } from './cluster-lifecycle';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-const upper = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().toUpperCase() : value);
+const upper = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.trim().toUpperCase() : value;
 /** Present means validated; null is refused (for fields that cannot be cleared). */
 const NotNull = () => ValidateIf((_o: object, value: unknown) => value !== undefined);
 
@@ -38,7 +39,8 @@ const CodeRules = () =>
     Transform(trim),
     IsString(),
     Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
-      message: 'code must be 1–64 letters, digits, dots, dashes or underscores, starting with a letter or digit',
+      message:
+        'code must be 1–64 letters, digits, dots, dashes or underscores, starting with a letter or digit',
     }),
   );
 const NameRules = () => applyDecorators(Transform(trim), IsString(), Length(1, 200));
@@ -50,9 +52,13 @@ const LongitudeRules = () =>
 const MsisdnRules = () =>
   applyDecorators(
     IsOptional(),
-    Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.replace(/[\s.-]/g, '') : value)),
+    Transform(({ value }: { value: unknown }) =>
+      typeof value === 'string' ? value.replace(/[\s.-]/g, '') : value,
+    ),
     IsString(),
-    Matches(/^\+?[0-9]{8,15}$/, { message: 'msisdn must be 8–15 digits, optionally after a + (e.g. +84912345678)' }),
+    Matches(/^\+?[0-9]{8,15}$/, {
+      message: 'msisdn must be 8–15 digits, optionally after a + (e.g. +84912345678)',
+    }),
   );
 const IccidRules = () =>
   applyDecorators(
@@ -66,7 +72,10 @@ const IccidRules = () =>
 const API = {
   code: { description: 'Code printed on the box; unique', example: 'LS-05971-001', maxLength: 64 },
   name: { example: 'Cụm loa thôn Nà Chuông', maxLength: 200 },
-  kind: { enum: CLUSTER_KINDS, description: 'ip: IT-telecom cluster (gets an MQTT credential); fm_*: legacy FM' },
+  kind: {
+    enum: CLUSTER_KINDS,
+    description: 'ip: IT-telecom cluster (gets an MQTT credential); fm_*: legacy FM',
+  },
   latitude: { minimum: -90, maximum: 90, example: 21.8537 },
   longitude: { minimum: -180, maximum: 180, example: 106.7615 },
   msisdn: { description: 'SIM phone number', example: '+84912345678', pattern: '^\\+?[0-9]{8,15}$' },
@@ -171,7 +180,10 @@ export class UpdateClusterDto {
   @NameRules()
   name?: string;
 
-  @ApiPropertyOptional({ ...API.kind, description: 'Accepted only when unchanged: the kind is fixed at creation' })
+  @ApiPropertyOptional({
+    ...API.kind,
+    description: 'Accepted only when unchanged: the kind is fixed at creation',
+  })
   @NotNull()
   @IsIn(CLUSTER_KINDS)
   kind?: ClusterKind;
@@ -338,7 +350,10 @@ export class ClusterView {
   @ApiProperty({ type: [String], description: 'Codes of the faults open now', example: ['line_open'] })
   activeFaults!: string[];
 
-  static from(row: Cluster, live: { online: boolean; lastSeenAt: Date | null; activeFaults: string[] }): ClusterView {
+  static from(
+    row: Cluster,
+    live: { online: boolean; lastSeenAt: Date | null; activeFaults: string[] },
+  ): ClusterView {
     return {
       id: row.id,
       code: row.code,

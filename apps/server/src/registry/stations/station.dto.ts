@@ -8,7 +8,8 @@ import { IsDateOnly } from '../validators';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const PHONE = /^\+?[0-9 ().-]{6,32}$/;
-const PHONE_MESSAGE = 'phone must be a phone number: digits, spaces, dots, dashes, brackets, an optional leading +';
+const PHONE_MESSAGE =
+  'phone must be a phone number: digits, spaces, dots, dashes, brackets, an optional leading +';
 
 export class CreateStationDto {
   @ApiProperty({ format: 'uuid', description: 'The commune (either era); one station per commune' })

@@ -39,7 +39,10 @@ export class StationsRepository {
     return this.dataSource.getRepository(Station).findOne({ where: { id }, relations: { commune: true } });
   }
 
-  findByCommune(communeId: string, manager: EntityManager = this.dataSource.manager): Promise<Station | null> {
+  findByCommune(
+    communeId: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Station | null> {
     return manager.getRepository(Station).findOneBy({ communeId });
   }
 

@@ -50,7 +50,8 @@ export class StationsService {
       );
       return this.get(id);
     } catch (err) {
-      if (isUniqueViolation(err)) throw this.taken(commune, (await this.stations.findByCommune(commune.id))?.id);
+      if (isUniqueViolation(err))
+        throw this.taken(commune, (await this.stations.findByCommune(commune.id))?.id);
       throw err;
     }
   }

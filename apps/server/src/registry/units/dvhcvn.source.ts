@@ -51,7 +51,9 @@ export class DvhcvnSource {
     }
     const fallback = join(process.cwd(), DVHCVN_FILE);
     if (existsSync(fallback)) return fallback;
-    throw new Error(`administrative unit data not found: ${DVHCVN_FILE} (looked above ${from} and in the cwd)`);
+    throw new Error(
+      `administrative unit data not found: ${DVHCVN_FILE} (looked above ${from} and in the cwd)`,
+    );
   }
 
   async province(code: string): Promise<OfficialProvince | undefined> {
@@ -75,7 +77,8 @@ export class DvhcvnSource {
       (await promisify(gunzip)(await readFile(DvhcvnSource.locate()))).toString('utf8'),
     ) as RawFile;
     if (!Array.isArray(raw?.data)) throw new Error(`${DVHCVN_FILE}: unexpected shape (no data array)`);
-    const nfc = (s: string) => s.normalize('NFC').trim();
+    // The source has a few stray spaces ("Xã  Hoàng Văn Thụ", "Xã Bình Khánh "): names are stored cleaned.
+    const nfc = (s: string) => s.normalize('NFC').replace(/\s+/g, ' ').trim();
     const provinces = new Map<string, OfficialProvince>();
     for (const p of raw.data) {
       provinces.set(p.level1_id, {

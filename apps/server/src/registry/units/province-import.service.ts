@@ -61,7 +61,13 @@ export class ProvinceImportService {
         counts,
       );
       return {
-        province: { id: province.id, code: province.code, level: 'province', name: province.name, type: province.type },
+        province: {
+          id: province.id,
+          code: province.code,
+          level: 'province',
+          name: province.name,
+          type: province.type,
+        },
         ...counts,
         districts: districts.length,
         communes: communes.length,
@@ -95,7 +101,16 @@ export class ProvinceImportService {
       const parentId = parent?.id ?? null;
       const path = parent ? `${parent.path}/${id}` : id;
       if (!found) {
-        inserts.push({ id, code: unit.code, level, era: 'pre_2025', name: unit.name, type: unit.type, parentId, path });
+        inserts.push({
+          id,
+          code: unit.code,
+          level,
+          era: 'pre_2025',
+          name: unit.name,
+          type: unit.type,
+          parentId,
+          path,
+        });
       } else if (
         found.name !== unit.name ||
         found.type !== unit.type ||

@@ -34,7 +34,10 @@ export class UnitQuery extends PageQuery {
   @MaxLength(16)
   code?: string;
 
-  @ApiPropertyOptional({ description: 'Name contains this text (case and accent insensitive)', maxLength: 100 })
+  @ApiPropertyOptional({
+    description: 'Name contains this text (case and accent insensitive)',
+    maxLength: 100,
+  })
   @IsOptional()
   @Transform(trim)
   @IsString()
@@ -49,7 +52,10 @@ export class UnitQuery extends PageQuery {
 
 /** Paging of a unit's children (they share its era). */
 export class UnitChildrenQuery extends PageQuery {
-  @ApiPropertyOptional({ description: 'Name contains this text (case and accent insensitive)', maxLength: 100 })
+  @ApiPropertyOptional({
+    description: 'Name contains this text (case and accent insensitive)',
+    maxLength: 100,
+  })
   @IsOptional()
   @Transform(trim)
   @IsString()
@@ -110,7 +116,10 @@ export class CreateUnitDto {
   @Length(1, 200)
   name!: string;
 
-  @ApiPropertyOptional({ example: 'Thôn', description: 'Type word: Thôn, Bản, Tổ dân phố, Xã, Phường, Tỉnh…' })
+  @ApiPropertyOptional({
+    example: 'Thôn',
+    description: 'Type word: Thôn, Bản, Tổ dân phố, Xã, Phường, Tỉnh…',
+  })
   @IsOptional()
   @Transform(trim)
   @IsString()

@@ -31,7 +31,9 @@ export class UnitsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'Administrative units, filtered and paged (pre-2025 tree unless era says otherwise)' })
+  @ApiOperation({
+    summary: 'Administrative units, filtered and paged (pre-2025 tree unless era says otherwise)',
+  })
   @ApiOkResponse({ type: UnitPage })
   list(@Query() query: UnitQuery): Promise<Page<UnitView>> {
     return this.units.list(query);
@@ -70,7 +72,10 @@ export class UnitsController {
   @ApiOperation({ summary: 'The direct children of a unit, paged' })
   @ApiOkResponse({ type: UnitPage })
   @ApiNotFoundResponse()
-  children(@Param('id', ParseUUIDPipe) id: string, @Query() query: UnitChildrenQuery): Promise<Page<UnitView>> {
+  children(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query() query: UnitChildrenQuery,
+  ): Promise<Page<UnitView>> {
     return this.units.children(id, query);
   }
 }

@@ -5,7 +5,10 @@ import { AdminUnit, type UnitEra, type UnitLevel } from '@loa-xa/persistence';
 import { containsPattern, foldSql } from '../text-search';
 import type { UnitSort } from './unit.dto';
 
-export type NewUnit = Pick<AdminUnit, 'id' | 'code' | 'level' | 'era' | 'name' | 'type' | 'parentId' | 'path'>;
+export type NewUnit = Pick<
+  AdminUnit,
+  'id' | 'code' | 'level' | 'era' | 'name' | 'type' | 'parentId' | 'path'
+>;
 export type UnitChange = Pick<AdminUnit, 'id' | 'name' | 'type' | 'parentId' | 'path'>;
 
 export interface UnitFilter {
@@ -77,7 +80,12 @@ export class UnitsRepository {
     await manager.query(`SELECT pg_advisory_xact_lock(hashtext('loa-xa:admin_unit:import'))`);
   }
 
-  findByCodes(era: UnitEra, level: UnitLevel, codes: string[], manager: EntityManager): Promise<AdminUnit[]> {
+  findByCodes(
+    era: UnitEra,
+    level: UnitLevel,
+    codes: string[],
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<AdminUnit[]> {
     if (codes.length === 0) return Promise.resolve([]);
     return manager
       .getRepository(AdminUnit)
@@ -88,6 +96,23 @@ export class UnitsRepository {
         codes,
       })
       .getMany();
+  }
+
+  /** Units of a level with one of these codes below one of these parents (villages of communes). */
+  findChildrenByCodes(parentIds: string[], level: UnitLevel, codes: string[]): Promise<AdminUnit[]> {
+    if (parentIds.length === 0 || codes.length === 0) return Promise.resolve([]);
+    return this.dataSource
+      .getRepository(AdminUnit)
+      .createQueryBuilder('u')
+      .where('u.level = :level', { level })
+      .andWhere('u.parent_id = ANY(CAST(:parentIds AS uuid[]))', { parentIds })
+      .andWhere('u.code = ANY(CAST(:codes AS text[]))', { codes })
+      .getMany();
+  }
+
+  /** True when no unit exists yet (first start). */
+  async isEmpty(): Promise<boolean> {
+    return !(await this.dataSource.getRepository(AdminUnit).exists());
   }
 
   /** Multi-row INSERTs, BATCH rows per statement. */

@@ -1,0 +1,100 @@
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { Page } from '../../common/pagination';
+import { ClustersService } from './clusters.service';
+import {
+  ClusterDetailView,
+  ClusterPage,
+  ClusterQuery,
+  ClusterView,
+  CreateClusterDto,
+  CreatedClusterView,
+  RotatedCredentialView,
+  UpdateClusterDto,
+} from './cluster.dto';
+
+@ApiTags('clusters')
+@Controller('api/v1/clusters')
+export class ClustersController {
+  constructor(private readonly clusters: ClustersService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Clusters with their live summary, filtered, sorted and paged' })
+  @ApiOkResponse({ type: ClusterPage })
+  list(@Query() query: ClusterQuery): Promise<Page<ClusterView>> {
+    return this.clusters.list(query);
+  }
+
+  @Post()
+  @ApiOperation({
+    summary: 'Register a cluster; an IP cluster gets its MQTT credential, shown only in this response',
+  })
+  @ApiCreatedResponse({ type: CreatedClusterView })
+  @ApiBadRequestResponse({ description: 'Invalid field, or a commune / village / station that does not fit' })
+  @ApiConflictResponse({ description: 'The code is taken' })
+  create(@Body() dto: CreateClusterDto): Promise<CreatedClusterView> {
+    return this.clusters.create(dto);
+  }
+
+  @Get(':id')
+  @ApiOperation({
+    summary: 'One cluster with its live state: presence, hello, latest telemetry, open faults',
+  })
+  @ApiOkResponse({ type: ClusterDetailView })
+  @ApiNotFoundResponse()
+  get(@Param('id', ParseUUIDPipe) id: string): Promise<ClusterDetailView> {
+    return this.clusters.get(id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({
+    summary:
+      'Change a cluster (null clears an optional field). Lifecycle moves are checked; replacing or decommissioning an IP cluster revokes its credential',
+  })
+  @ApiOkResponse({ type: ClusterDetailView })
+  @ApiBadRequestResponse({ description: 'Invalid field, or an attempt to change the kind' })
+  @ApiConflictResponse({ description: 'Lifecycle change not allowed, or the code is taken' })
+  @ApiNotFoundResponse()
+  update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateClusterDto): Promise<ClusterDetailView> {
+    return this.clusters.update(id, dto);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a planned cluster (others are decommissioned instead)' })
+  @ApiNoContentResponse()
+  @ApiConflictResponse({ description: 'The cluster is not planned' })
+  @ApiNotFoundResponse()
+  remove(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    return this.clusters.remove(id);
+  }
+
+  @Post(':id/credential/rotate')
+  @ApiOperation({ summary: 'Issue a new MQTT password for an IP cluster; the old one stops working at once' })
+  @ApiCreatedResponse({ type: RotatedCredentialView })
+  @ApiConflictResponse({ description: 'Not an IP cluster, or replaced / decommissioned' })
+  @ApiNotFoundResponse()
+  rotate(@Param('id', ParseUUIDPipe) id: string): Promise<RotatedCredentialView> {
+    return this.clusters.rotateCredential(id);
+  }
+}

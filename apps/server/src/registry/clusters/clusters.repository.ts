@@ -1,0 +1,153 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, Not, type EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { Cluster, ClusterCredential, type ClusterKind, type ClusterLifecycle } from '@loa-xa/persistence';
+import { containsPattern, foldSql } from '../text-search';
+import { communeUnderUnitSql } from '../tree-sql';
+import type { ClusterSort } from './cluster.dto';
+
+export type NewCluster = Omit<Cluster, 'commune' | 'village' | 'station' | 'createdAt' | 'updatedAt'>;
+export type ClusterChanges = Partial<Omit<NewCluster, 'id' | 'kind'>>;
+
+export interface ClusterFilter {
+  unitId?: string;
+  stationId?: string;
+  kind?: ClusterKind[];
+  lifecycle?: ClusterLifecycle[];
+  /** Keep only clusters online (true) or not online (false), given the ids online now. */
+  online?: { online: boolean; ids: string[] };
+  q?: string;
+  sort: ClusterSort;
+  order: 'asc' | 'desc';
+  page: number;
+  pageSize: number;
+}
+
+const SORT_PROPERTIES: Record<ClusterSort, string> = {
+  code: 'c.code',
+  name: 'c.name',
+  createdAt: 'c.createdAt',
+  installedOn: 'c.installedOn',
+  lifecycle: 'c.lifecycle',
+};
+
+/** Rows per multi-row INSERT (21 parameters a row). */
+const BATCH = 1000;
+
+/** Storage of loudspeaker clusters. */
+@Injectable()
+export class ClustersRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  /** A cluster with its commune and village. */
+  findById(id: string, manager: EntityManager = this.dataSource.manager): Promise<Cluster | null> {
+    return manager
+      .getRepository(Cluster)
+      .findOne({ where: { id }, relations: { commune: true, village: true } });
+  }
+
+  codeTaken(code: string, exceptId?: string): Promise<boolean> {
+    return this.dataSource.getRepository(Cluster).existsBy(exceptId ? { code, id: Not(exceptId) } : { code });
+  }
+
+  /** Which of these codes are already used. */
+  async existingCodes(codes: string[]): Promise<string[]> {
+    if (codes.length === 0) return [];
+    const rows = await this.dataSource
+      .getRepository(Cluster)
+      .createQueryBuilder('c')
+      .select('c.code', 'code')
+      .where('c.code = ANY(CAST(:codes AS text[]))', { codes })
+      .getRawMany<{ code: string }>();
+    return rows.map((r) => r.code);
+  }
+
+  list(filter: ClusterFilter): Promise<[Cluster[], number]> {
+    const query = this.dataSource
+      .getRepository(Cluster)
+      .createQueryBuilder('c')
+      .innerJoinAndSelect('c.commune', 'commune')
+      .leftJoinAndSelect('c.village', 'village');
+    if (filter.unitId) {
+      // A village is matched directly; any unit above a commune through the commune's path.
+      query.andWhere(`(c.village_id = :unitId OR ${communeUnderUnitSql('commune', 'unitId')})`, {
+        unitId: filter.unitId,
+      });
+    }
+    if (filter.stationId) query.andWhere('c.station_id = :stationId', { stationId: filter.stationId });
+    if (filter.kind?.length) query.andWhere('c.kind = ANY(CAST(:kinds AS text[]))', { kinds: filter.kind });
+    if (filter.lifecycle?.length)
+      query.andWhere('c.lifecycle = ANY(CAST(:lifecycles AS text[]))', { lifecycles: filter.lifecycle });
+    if (filter.online) {
+      // The online set lives in memory; handing it to SQL keeps counting and paging exact.
+      query.andWhere(
+        filter.online.online
+          ? 'c.id = ANY(CAST(:onlineIds AS uuid[]))'
+          : 'c.id <> ALL(CAST(:onlineIds AS uuid[]))',
+        { onlineIds: filter.online.ids },
+      );
+    }
+    if (filter.q) {
+      query.andWhere(`(${foldSql('c.code')} LIKE :q OR ${foldSql('c.name')} LIKE :q)`, {
+        q: containsPattern(filter.q),
+      });
+    }
+    const order = filter.order === 'desc' ? 'DESC' : 'ASC';
+    query.orderBy(SORT_PROPERTIES[filter.sort], order, 'NULLS LAST');
+    // Codes are unique: ties (same lifecycle, same day…) come in code order, and paging is stable.
+    if (filter.sort !== 'code') query.addOrderBy('c.code', order);
+    return query
+      .offset((filter.page - 1) * filter.pageSize)
+      .limit(filter.pageSize)
+      .getManyAndCount();
+  }
+
+  async insert(cluster: NewCluster, manager: EntityManager): Promise<void> {
+    await this.insertMany([cluster], manager);
+  }
+
+  /** Multi-row INSERTs, BATCH rows per statement; ids are given by the caller. */
+  async insertMany(clusters: NewCluster[], manager: EntityManager): Promise<void> {
+    for (let i = 0; i < clusters.length; i += BATCH) {
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(Cluster)
+        .values(clusters.slice(i, i + BATCH) as QueryDeepPartialEntity<Cluster>[])
+        .updateEntity(false)
+        .execute();
+    }
+  }
+
+  /** Credentials of freshly inserted clusters (CSV import), BATCH rows per statement. */
+  async insertCredentials(
+    credentials: Pick<ClusterCredential, 'clusterId' | 'secretSha256' | 'issuedAt'>[],
+    manager: EntityManager,
+  ): Promise<void> {
+    for (let i = 0; i < credentials.length; i += BATCH) {
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(ClusterCredential)
+        .values(credentials.slice(i, i + BATCH).map((c) => ({ ...c, revokedAt: null })))
+        .updateEntity(false)
+        .execute();
+    }
+  }
+
+  async update(id: string, changes: ClusterChanges, manager: EntityManager): Promise<void> {
+    if (Object.keys(changes).length === 0) return;
+    await manager.getRepository(Cluster).update({ id }, changes as QueryDeepPartialEntity<Cluster>);
+  }
+
+  /** Deletes a cluster if it is still in the given state; false when it is not (or is gone). */
+  async deleteIf(id: string, lifecycle: ClusterLifecycle): Promise<boolean> {
+    const result = await this.dataSource.getRepository(Cluster).delete({ id, lifecycle });
+    return (result.affected ?? 0) > 0;
+  }
+}

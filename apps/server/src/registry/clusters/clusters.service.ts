@@ -1,0 +1,291 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { AdminUnit, Cluster } from '@loa-xa/persistence';
+import type { Page } from '../../common/pagination';
+import { BrokerService } from '../../broker/broker.service';
+import { FleetView } from '../../fleet/fleet-view.service';
+import { CredentialsService } from '../credentials.service';
+import { fieldError, isUniqueViolation } from '../errors';
+import { StationsRepository } from '../stations/stations.repository';
+import { UnitsRepository } from '../units/units.repository';
+import { LIFECYCLE_TRANSITIONS, RETIRED_LIFECYCLES, canTransition } from './cluster-lifecycle';
+import { ClustersRepository, type ClusterChanges } from './clusters.repository';
+import {
+  ClusterView,
+  type ClusterDetailView,
+  type ClusterQuery,
+  type CreateClusterDto,
+  type CreatedClusterView,
+  type CredentialView,
+  type RotatedCredentialView,
+  type UpdateClusterDto,
+} from './cluster.dto';
+
+export interface Placement {
+  communeId: string;
+  villageId: string | null;
+  stationId: string | null;
+}
+
+const nfc = <T extends string | null | undefined>(value: T): T =>
+  (typeof value === 'string' ? value.normalize('NFC') : value) as T;
+
+/**
+ * Loudspeaker clusters: registration (with the MQTT credential of IP clusters), lifecycle, and the live state
+ * the fleet view holds for each.
+ */
+@Injectable()
+export class ClustersService {
+  constructor(
+    private readonly clusters: ClustersRepository,
+    private readonly units: UnitsRepository,
+    private readonly stations: StationsRepository,
+    private readonly credentials: CredentialsService,
+    private readonly broker: BrokerService,
+    private readonly fleet: FleetView,
+  ) {}
+
+  async list(query: ClusterQuery): Promise<Page<ClusterView>> {
+    const online =
+      query.online === undefined ? undefined : { online: query.online, ids: this.fleet.onlineIds() };
+    const [rows, total] = await this.clusters.list({ ...query, online });
+    return { items: rows.map((row) => this.view(row)), total, page: query.page, pageSize: query.pageSize };
+  }
+
+  async get(id: string): Promise<ClusterDetailView> {
+    const row = await this.require(id);
+    const live = row.kind === 'ip' ? this.fleet.get(id) : undefined;
+    return {
+      ...this.view(row),
+      live: live
+        ? {
+            online: live.online,
+            since: live.since,
+            lastSeenAt: live.lastSeenAt,
+            hello: live.hello ? { ...live.hello } : null,
+            telemetry: live.telemetry ? { ...live.telemetry } : null,
+            telemetryAt: live.telemetryAt,
+            faults: [...live.faults.values()].map((f) => ({
+              code: f.code,
+              since: f.since,
+              detail: f.detail,
+            })),
+          }
+        : null,
+    };
+  }
+
+  async create(dto: CreateClusterDto): Promise<CreatedClusterView> {
+    checkPosition(dto.latitude ?? null, dto.longitude ?? null);
+    const placement = await this.place(dto.communeId, dto.villageId ?? null, dto.stationId);
+    if (await this.clusters.codeTaken(dto.code)) throw codeTaken(dto.code);
+    const id = randomUUID();
+    let secret: string | null;
+    try {
+      secret = await this.clusters.transaction(async (manager) => {
+        await this.clusters.insert(
+          {
+            id,
+            code: dto.code,
+            name: nfc(dto.name),
+            kind: dto.kind,
+            lifecycle: dto.lifecycle ?? 'active',
+            ...placement,
+            latitude: dto.latitude ?? null,
+            longitude: dto.longitude ?? null,
+            address: nfc(dto.address) ?? null,
+            vendor: dto.vendor ?? null,
+            model: dto.model ?? null,
+            firmware: dto.firmware ?? null,
+            serial: dto.serial ?? null,
+            msisdn: dto.msisdn ?? null,
+            iccid: dto.iccid ?? null,
+            installedOn: dto.installedOn ?? null,
+            notes: nfc(dto.notes) ?? null,
+          },
+          manager,
+        );
+        return dto.kind === 'ip' ? this.credentials.issue(id, manager) : null;
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw codeTaken(dto.code);
+      throw err;
+    }
+    if (dto.kind === 'ip') this.fleet.register(id);
+    const row = (await this.clusters.findById(id)) as Cluster;
+    return { cluster: this.view(row), credential: secret === null ? null : this.credential(id, secret) };
+  }
+
+  async update(id: string, dto: UpdateClusterDto): Promise<ClusterDetailView> {
+    const current = await this.require(id);
+    if (dto.kind !== undefined && dto.kind !== current.kind)
+      throw fieldError(
+        'kind',
+        'immutable',
+        `kind cannot change (this cluster is ${current.kind}): register the new cluster and mark this one replaced`,
+      );
+    const changes: ClusterChanges = {};
+
+    if (dto.code !== undefined && dto.code !== current.code) {
+      if (await this.clusters.codeTaken(dto.code, id)) throw codeTaken(dto.code);
+      changes.code = dto.code;
+    }
+    const to = dto.lifecycle;
+    if (to !== undefined && to !== current.lifecycle) {
+      if (!canTransition(current.lifecycle, to)) throw lifecycleRefused(current.lifecycle, to);
+      changes.lifecycle = to;
+    }
+    if (dto.communeId !== undefined || dto.villageId !== undefined || dto.stationId !== undefined) {
+      const communeId = dto.communeId ?? current.communeId;
+      const moved = communeId !== current.communeId;
+      // A village or station belongs to one commune: moving the cluster drops them unless new ones are given.
+      const villageId = dto.villageId !== undefined ? dto.villageId : moved ? null : current.villageId;
+      const stationId = dto.stationId !== undefined ? dto.stationId : moved ? undefined : current.stationId;
+      Object.assign(changes, await this.place(communeId, villageId, stationId));
+    }
+    const latitude = dto.latitude !== undefined ? dto.latitude : current.latitude;
+    const longitude = dto.longitude !== undefined ? dto.longitude : current.longitude;
+    checkPosition(latitude, longitude);
+    if (dto.name !== undefined) changes.name = nfc(dto.name);
+    if (dto.latitude !== undefined) changes.latitude = dto.latitude;
+    if (dto.longitude !== undefined) changes.longitude = dto.longitude;
+    if (dto.address !== undefined) changes.address = nfc(dto.address);
+    if (dto.vendor !== undefined) changes.vendor = dto.vendor;
+    if (dto.model !== undefined) changes.model = dto.model;
+    if (dto.firmware !== undefined) changes.firmware = dto.firmware;
+    if (dto.serial !== undefined) changes.serial = dto.serial;
+    if (dto.msisdn !== undefined) changes.msisdn = dto.msisdn;
+    if (dto.iccid !== undefined) changes.iccid = dto.iccid;
+    if (dto.installedOn !== undefined) changes.installedOn = dto.installedOn;
+    if (dto.notes !== undefined) changes.notes = nfc(dto.notes);
+
+    const retiring =
+      current.kind === 'ip' && changes.lifecycle !== undefined && RETIRED_LIFECYCLES.has(changes.lifecycle);
+    try {
+      await this.clusters.transaction(async (manager) => {
+        await this.clusters.update(id, changes, manager);
+        // A replaced or decommissioned device must not connect any more.
+        if (retiring) await this.credentials.revoke(id, manager);
+      });
+    } catch (err) {
+      if (isUniqueViolation(err) && changes.code) throw codeTaken(changes.code);
+      throw err;
+    }
+    if (retiring) this.fleet.forget(id);
+    return this.get(id);
+  }
+
+  async remove(id: string): Promise<void> {
+    const row = await this.require(id);
+    if (row.lifecycle !== 'planned' || !(await this.clusters.deleteIf(id, 'planned'))) {
+      const now = (await this.clusters.findById(id))?.lifecycle ?? row.lifecycle;
+      throw new ConflictException(
+        `cluster ${row.code} is ${now}: only planned clusters can be deleted; decommission it instead (PATCH lifecycle=decommissioned) so its history is kept`,
+      );
+    }
+    this.fleet.forget(id);
+  }
+
+  async rotateCredential(id: string): Promise<RotatedCredentialView> {
+    const row = await this.require(id);
+    if (row.kind !== 'ip')
+      throw new ConflictException(
+        `cluster ${row.code} is ${row.kind}: only IP clusters have an MQTT credential`,
+      );
+    if (RETIRED_LIFECYCLES.has(row.lifecycle))
+      throw new ConflictException(`cluster ${row.code} is ${row.lifecycle}: its credential stays revoked`);
+    const secret = await this.credentials.issue(id);
+    this.fleet.register(id);
+    return { credential: this.credential(id, secret) };
+  }
+
+  /** Where a cluster hangs: a commune, optionally a village of it and the commune's station. */
+  async place(
+    communeId: string,
+    villageId: string | null,
+    stationId: string | null | undefined,
+  ): Promise<Placement> {
+    const commune = await this.units.findById(communeId);
+    if (!commune) throw fieldError('communeId', 'exists', `communeId ${communeId} is not a known unit`);
+    if (commune.level !== 'commune')
+      throw fieldError(
+        'communeId',
+        'isCommune',
+        `communeId must be a commune: ${describe(commune)} is a ${commune.level}`,
+      );
+    if (villageId !== null) {
+      const village = await this.units.findById(villageId);
+      if (!village || village.level !== 'village' || village.parentId !== commune.id)
+        throw fieldError(
+          'villageId',
+          'villageOfCommune',
+          `villageId must be a village of ${describe(commune)}${village ? `; ${describe(village)} is not` : `; ${villageId} is not a known unit`}`,
+        );
+    }
+    if (stationId === undefined) {
+      stationId = (await this.stations.findByCommune(commune.id))?.id ?? null;
+    } else if (stationId !== null) {
+      const station = await this.stations.findById(stationId);
+      if (!station || station.communeId !== commune.id)
+        throw fieldError(
+          'stationId',
+          'stationOfCommune',
+          `stationId must be the station of ${describe(commune)}`,
+        );
+    }
+    return { communeId: commune.id, villageId, stationId };
+  }
+
+  view(row: Cluster): ClusterView {
+    const live = row.kind === 'ip' ? this.fleet.get(row.id) : undefined;
+    return ClusterView.from(row, {
+      online: live?.online ?? false,
+      lastSeenAt: live?.lastSeenAt ?? null,
+      activeFaults: live ? [...live.faults.keys()] : [],
+    });
+  }
+
+  credential(id: string, secret: string): CredentialView {
+    const brokerUrl = this.broker.publicUrl;
+    return { username: id, clientId: id, password: secret, ...(brokerUrl ? { brokerUrl } : {}) };
+  }
+
+  private async require(id: string): Promise<Cluster> {
+    const row = await this.clusters.findById(id);
+    if (!row) throw new NotFoundException(`cluster ${id} not found`);
+    return row;
+  }
+}
+
+function describe(unit: AdminUnit): string {
+  return `${unit.name} (${unit.code})`;
+}
+
+/** Latitude and longitude make sense only together. */
+export function positionErrors(
+  latitude: number | null,
+  longitude: number | null,
+): { field: string; message: string }[] {
+  if ((latitude === null) === (longitude === null)) return [];
+  const missing = latitude === null ? 'latitude' : 'longitude';
+  return [
+    { field: missing, message: `${missing} is missing: give latitude and longitude together, or neither` },
+  ];
+}
+
+function checkPosition(latitude: number | null, longitude: number | null): void {
+  const [error] = positionErrors(latitude, longitude);
+  if (error) throw fieldError(error.field, 'pairedCoordinates', error.message);
+}
+
+export function codeTaken(code: string): ConflictException {
+  return new ConflictException(`a cluster with code ${code} already exists`);
+}
+
+function lifecycleRefused(from: Cluster['lifecycle'], to: Cluster['lifecycle']): ConflictException {
+  const allowed = LIFECYCLE_TRANSITIONS[from];
+  return new ConflictException(
+    `lifecycle change from ${from} to ${to} is not allowed` +
+      (allowed.length ? ` (from ${from}: ${allowed.join(', ')})` : `: ${from} is final`),
+  );
+}
