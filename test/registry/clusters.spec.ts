@@ -288,6 +288,7 @@ describe('registry: clusters', () => {
       expect(await codes('lifecycle=faulty')).toEqual(['LST-005']);
       expect(await codes('lifecycle=planned')).toEqual(['LST-003']);
       expect(await codes('lifecycle=active&kind=ip')).toEqual(['LST-001', 'LST-002', 'LST-006']);
+      expect(await codes('kind=&lifecycle=')).toHaveLength(6); // empty filters filter nothing
       const bad = await request<ErrorBody>(
         'GET',
         server.url('/api/v1/clusters?kind=ip,xyz&lifecycle=broken'),

@@ -147,6 +147,36 @@ describe('registry: administrative units', () => {
       expect(await repo.count()).toBe(206);
     });
 
+    it('moves a unit back to its official parent, and its subtree with it', async () => {
+      const repo = server.app.get(DataSource).getRepository(AdminUnit);
+      const province = (await repo.findOneBy({ level: 'province', code: '20' }))!;
+      const wrongDistrict = (await repo.findOneBy({ level: 'district', code: '180' }))!;
+      const commune = (await repo.findOneBy({ level: 'commune', code: '05980' }))!;
+      const village = await request<Unit>('POST', server.url('/api/v1/units'), {
+        level: 'village',
+        code: '05980-01',
+        name: 'Khối 5',
+        parentId: commune.id,
+      });
+      expect(village.body.path).toBe(`${commune.path}/${village.body.id}`);
+      // Someone moved the ward under the wrong district, subtree and all.
+      const misplaced = `${province.id}/${wrongDistrict.id}/${commune.id}`;
+      await repo.update({ id: commune.id }, { parentId: wrongDistrict.id, path: misplaced });
+      await repo.update({ id: village.body.id }, { path: `${misplaced}/${village.body.id}` });
+
+      const res = await request<ImportResult>('POST', server.url('/api/v1/units/import'), {
+        provinceCode: '20',
+      });
+      expect(res.body).toMatchObject({ created: 0, updated: 1 });
+      expect(await repo.findOneBy({ id: commune.id })).toMatchObject({
+        parentId: commune.parentId,
+        path: commune.path,
+      });
+      expect((await repo.findOneBy({ id: village.body.id }))?.path).toBe(
+        `${commune.path}/${village.body.id}`,
+      );
+    });
+
     it('answers 404 for a province code that is not in the list, and 400 for a malformed one', async () => {
       const unknown = await request<ErrorBody>('POST', server.url('/api/v1/units/import'), {
         provinceCode: '99',
@@ -198,6 +228,7 @@ describe('registry: administrative units', () => {
       const cleaned = await units('level=commune&code=06178');
       expect(cleaned.body.items[0].name).toBe('Xã Hoàng Văn Thụ');
       expect((await units('q=%25')).body.total).toBe(0); // LIKE wildcards are literal
+      expect((await units('level=commune&q=')).body.total).toBe(194); // a blank search is no search
     });
 
     it('pages and sorts without gaps or repeats', async () => {

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { DataSource, type DataSourceOptions } from 'typeorm';
-import { PGliteDriver } from 'typeorm-pglite';
+import { pglitePoolDriver } from './pglite-pool';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
 
@@ -44,7 +44,12 @@ export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions
   if (dir !== 'memory') mkdirSync(dir, { recursive: true });
   return {
     ...common,
-    driver: new PGliteDriver(dir === 'memory' ? {} : { dataDir: dir }).driver,
+    driver: pglitePoolDriver({
+      ...(dir === 'memory' ? {} : { dataDir: dir }),
+      // PGlite's default shared_buffers makes the process ~750 MiB at rest; 32 MB keeps it near 180 MiB and
+      // is ample for an embedded commune or district server.
+      postgresqlconf: ['shared_buffers=32MB'],
+    }),
   } as DataSourceOptions;
 }
 

@@ -27,3 +27,28 @@ export function IsDateOnly(options?: ValidationOptions): PropertyDecorator {
       },
     });
 }
+
+/* class-transformer helpers shared by the registry DTOs (query strings arrive as text). */
+type TransformInput = { value: unknown };
+
+/** Strings lose surrounding spaces. */
+export const trimmed = ({ value }: TransformInput): unknown =>
+  typeof value === 'string' ? value.trim() : value;
+
+/** A blank search (`?q=`) is no search. */
+export const searchText = ({ value }: TransformInput): unknown =>
+  typeof value === 'string' ? value.trim() || undefined : value;
+
+/** `true` / `false` in a query string; anything else is left for @IsBoolean to refuse. */
+export const queryBoolean = ({ value }: TransformInput): unknown =>
+  value === 'true' ? true : value === 'false' ? false : value;
+
+/** `a,b` (or a repeated parameter) → an array; empty items are dropped, nothing left means no filter. */
+export const commaList = ({ value }: TransformInput): unknown => {
+  if (typeof value !== 'string') return value;
+  const items = value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
+  return items.length ? items : undefined;
+};

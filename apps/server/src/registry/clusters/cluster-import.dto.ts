@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsOptional } from 'class-validator';
-
-const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+import { queryBoolean } from '../validators';
 
 export class ClusterImportQuery {
   @ApiPropertyOptional({
@@ -12,7 +11,7 @@ export class ClusterImportQuery {
       'Import the good rows and report the bad ones (default: any bad row means nothing is imported)',
   })
   @IsOptional()
-  @Transform(bool)
+  @Transform(queryBoolean)
   @IsBoolean()
   partial: boolean = false;
 
@@ -22,7 +21,7 @@ export class ClusterImportQuery {
     description: 'Check every row and report, but write nothing',
   })
   @IsOptional()
-  @Transform(bool)
+  @Transform(queryBoolean)
   @IsBoolean()
   dryRun: boolean = false;
 }

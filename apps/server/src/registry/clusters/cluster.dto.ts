@@ -24,27 +24,29 @@ import {
 } from '@loa-xa/persistence';
 import { PageQuery } from '../../common/pagination';
 import { UnitRef } from '../units/unit.dto';
-import { IsDateOnly } from '../validators';
+import { IsDateOnly, commaList, queryBoolean, searchText, trimmed } from '../validators';
 import { INITIAL_LIFECYCLES } from './cluster-lifecycle';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+/** ICCIDs are kept upper-case (the filler digit F). */
 const upper = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.trim().toUpperCase() : value;
+
 /** Present means validated; null is refused (for fields that cannot be cleared). */
 const NotNull = () => ValidateIf((_o: object, value: unknown) => value !== undefined);
 
 /* Field rules shared by the create and update DTOs and by every CSV row. */
 const CodeRules = () =>
   applyDecorators(
-    Transform(trim),
+    Transform(trimmed),
     IsString(),
     Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, {
       message:
         'code must be 1–64 letters, digits, dots, dashes or underscores, starting with a letter or digit',
     }),
   );
-const NameRules = () => applyDecorators(Transform(trim), IsString(), Length(1, 200));
-const TextRules = (max: number) => applyDecorators(IsOptional(), Transform(trim), IsString(), Length(1, max));
+const NameRules = () => applyDecorators(Transform(trimmed), IsString(), Length(1, 200));
+const TextRules = (max: number) =>
+  applyDecorators(IsOptional(), Transform(trimmed), IsString(), Length(1, max));
 const LatitudeRules = () =>
   applyDecorators(IsOptional(), IsNumber({ allowNaN: false, allowInfinity: false }), Min(-90), Max(90));
 const LongitudeRules = () =>
@@ -261,11 +263,6 @@ export class UpdateClusterDto {
 export const CLUSTER_SORTS = ['code', 'name', 'createdAt', 'installedOn', 'lifecycle'] as const;
 export type ClusterSort = (typeof CLUSTER_SORTS)[number];
 
-/** `a,b` or repeated parameters → an array. */
-const list = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.split(',').map((v) => v.trim()) : value;
-const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
-
 export class ClusterQuery extends PageQuery {
   @ApiPropertyOptional({
     format: 'uuid',
@@ -286,7 +283,7 @@ export class ClusterQuery extends PageQuery {
     description: 'One kind, or several separated by commas',
   })
   @IsOptional()
-  @Transform(list)
+  @Transform(commaList)
   @IsIn(CLUSTER_KINDS, { each: true })
   kind?: ClusterKind[];
 
@@ -296,19 +293,19 @@ export class ClusterQuery extends PageQuery {
     description: 'One state, or several separated by commas (e.g. active,faulty)',
   })
   @IsOptional()
-  @Transform(list)
+  @Transform(commaList)
   @IsIn(CLUSTER_LIFECYCLES, { each: true })
   lifecycle?: ClusterLifecycle[];
 
   @ApiPropertyOptional({ type: Boolean, description: 'Connected now (FM clusters are never online)' })
   @IsOptional()
-  @Transform(bool)
+  @Transform(queryBoolean)
   @IsBoolean()
   online?: boolean;
 
   @ApiPropertyOptional({ description: 'Code or name contains this text (case and accent insensitive)' })
   @IsOptional()
-  @Transform(trim)
+  @Transform(searchText)
   @IsString()
   @Length(1, 100)
   q?: string;

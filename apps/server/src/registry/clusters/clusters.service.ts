@@ -21,7 +21,7 @@ import {
   type UpdateClusterDto,
 } from './cluster.dto';
 
-export interface Placement {
+interface Placement {
   communeId: string;
   villageId: string | null;
   stationId: string | null;
@@ -211,7 +211,7 @@ export class ClustersService {
       throw fieldError(
         'communeId',
         'isCommune',
-        `communeId must be a commune: ${describe(commune)} is a ${commune.level}`,
+        `communeId must be a commune: ${label(commune)} is a ${commune.level}`,
       );
     if (villageId !== null) {
       const village = await this.units.findById(villageId);
@@ -219,7 +219,7 @@ export class ClustersService {
         throw fieldError(
           'villageId',
           'villageOfCommune',
-          `villageId must be a village of ${describe(commune)}${village ? `; ${describe(village)} is not` : `; ${villageId} is not a known unit`}`,
+          `villageId must be a village of ${label(commune)}${village ? `; ${label(village)} is not` : `; ${villageId} is not a known unit`}`,
         );
     }
     if (stationId === undefined) {
@@ -230,13 +230,13 @@ export class ClustersService {
         throw fieldError(
           'stationId',
           'stationOfCommune',
-          `stationId must be the station of ${describe(commune)}`,
+          `stationId must be the station of ${label(commune)}`,
         );
     }
     return { communeId: commune.id, villageId, stationId };
   }
 
-  view(row: Cluster): ClusterView {
+  private view(row: Cluster): ClusterView {
     const live = row.kind === 'ip' ? this.fleet.get(row.id) : undefined;
     return ClusterView.from(row, {
       online: live?.online ?? false,
@@ -245,7 +245,7 @@ export class ClustersService {
     });
   }
 
-  credential(id: string, secret: string): CredentialView {
+  private credential(id: string, secret: string): CredentialView {
     const brokerUrl = this.broker.publicUrl;
     return { username: id, clientId: id, password: secret, ...(brokerUrl ? { brokerUrl } : {}) };
   }
@@ -257,7 +257,7 @@ export class ClustersService {
   }
 }
 
-function describe(unit: AdminUnit): string {
+function label(unit: AdminUnit): string {
   return `${unit.name} (${unit.code})`;
 }
 
@@ -278,7 +278,7 @@ function checkPosition(latitude: number | null, longitude: number | null): void 
   if (error) throw fieldError(error.field, 'pairedCoordinates', error.message);
 }
 
-export function codeTaken(code: string): ConflictException {
+function codeTaken(code: string): ConflictException {
   return new ConflictException(`a cluster with code ${code} already exists`);
 }
 

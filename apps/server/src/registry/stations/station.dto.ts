@@ -4,9 +4,8 @@ import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, Matches, Validat
 import type { Station } from '@loa-xa/persistence';
 import { PageQuery } from '../../common/pagination';
 import { UnitRef } from '../units/unit.dto';
-import { IsDateOnly } from '../validators';
+import { IsDateOnly, queryBoolean, searchText, trimmed } from '../validators';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const PHONE = /^\+?[0-9 ().-]{6,32}$/;
 const PHONE_MESSAGE =
   'phone must be a phone number: digits, spaces, dots, dashes, brackets, an optional leading +';
@@ -17,21 +16,21 @@ export class CreateStationDto {
   communeId!: string;
 
   @ApiProperty({ example: 'Đài truyền thanh xã Hoàng Đồng', maxLength: 200 })
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @Length(1, 200)
   name!: string;
 
   @ApiPropertyOptional({ maxLength: 300 })
   @IsOptional()
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @Length(1, 300)
   address?: string;
 
   @ApiPropertyOptional({ example: '0205 3871 234', maxLength: 32 })
   @IsOptional()
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @Matches(PHONE, { message: PHONE_MESSAGE })
   phone?: string;
@@ -54,21 +53,21 @@ export class CreateStationDto {
 export class UpdateStationDto {
   @ApiPropertyOptional({ maxLength: 200 })
   @ValidateIf((_o: object, value: unknown) => value !== undefined)
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @Length(1, 200)
   name?: string;
 
   @ApiPropertyOptional({ maxLength: 300, nullable: true, type: String })
   @IsOptional()
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @Length(1, 300)
   address?: string | null;
 
   @ApiPropertyOptional({ maxLength: 32, nullable: true, type: String })
   @IsOptional()
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @Matches(PHONE, { message: PHONE_MESSAGE })
   phone?: string | null;
@@ -98,13 +97,13 @@ export class StationQuery extends PageQuery {
 
   @ApiPropertyOptional({ type: Boolean })
   @IsOptional()
-  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @Transform(queryBoolean)
   @IsBoolean()
   isIp?: boolean;
 
   @ApiPropertyOptional({ description: 'Name contains this text (case and accent insensitive)' })
   @IsOptional()
-  @Transform(trim)
+  @Transform(searchText)
   @IsString()
   @Length(1, 100)
   q?: string;

@@ -3,11 +3,10 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { UNIT_ERAS, UNIT_LEVELS, type AdminUnit, type UnitEra, type UnitLevel } from '@loa-xa/persistence';
 import { PageQuery } from '../../common/pagination';
+import { searchText, trimmed } from '../validators';
 
 export const UNIT_SORTS = ['code', 'name', 'createdAt'] as const;
 export type UnitSort = (typeof UNIT_SORTS)[number];
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class UnitQuery extends PageQuery {
   @ApiPropertyOptional({ enum: UNIT_LEVELS })
@@ -39,7 +38,7 @@ export class UnitQuery extends PageQuery {
     maxLength: 100,
   })
   @IsOptional()
-  @Transform(trim)
+  @Transform(searchText)
   @IsString()
   @Length(1, 100)
   q?: string;
@@ -57,7 +56,7 @@ export class UnitChildrenQuery extends PageQuery {
     maxLength: 100,
   })
   @IsOptional()
-  @Transform(trim)
+  @Transform(searchText)
   @IsString()
   @Length(1, 100)
   q?: string;
@@ -111,7 +110,7 @@ export class CreateUnitDto {
   code!: string;
 
   @ApiProperty({ example: 'Thôn Nà Chuông', maxLength: 200 })
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @Length(1, 200)
   name!: string;
@@ -121,7 +120,7 @@ export class CreateUnitDto {
     description: 'Type word: Thôn, Bản, Tổ dân phố, Xã, Phường, Tỉnh…',
   })
   @IsOptional()
-  @Transform(trim)
+  @Transform(trimmed)
   @IsString()
   @Length(1, 64)
   type?: string;

@@ -13,7 +13,7 @@ import {
   type UnitQuery,
 } from './unit.dto';
 
-const describe = (unit: AdminUnit) => `${unit.level} ${unit.code} (${unit.name}, ${unit.era})`;
+const label = (unit: AdminUnit) => `${unit.level} ${unit.code} (${unit.name}, ${unit.era})`;
 
 /** The administrative tree: browsing, and the units people add by hand (villages, the post-2025 tree). */
 @Injectable()
@@ -91,7 +91,7 @@ export class UnitsService {
         throw fieldError(
           'parentId',
           'parentLevel',
-          `parentId must be a commune: a village hangs below a commune, and ${describe(parent)} is not one`,
+          `parentId must be a commune: a village hangs below a commune, and ${label(parent)} is not one`,
         );
       if (dto.era && dto.era !== parent.era)
         throw fieldError('era', 'parentEra', `era must be ${parent.era}, the era of the commune`);
@@ -101,7 +101,7 @@ export class UnitsService {
       throw fieldError(
         'parentId',
         'parentLevel',
-        `parentId must be a post_2025 province (since 1 July 2025 communes hang directly below provinces), not ${describe(parent)}`,
+        `parentId must be a post_2025 province (since 1 July 2025 communes hang directly below provinces), not ${label(parent)}`,
       );
     return { era: 'post_2025', parent };
   }
