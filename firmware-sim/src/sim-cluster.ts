@@ -499,16 +499,18 @@ export class SimCluster extends EventEmitter<SimClusterEvents> {
 
   // ---- telemetry ----------------------------------------------------------------------------
 
-  private scheduleTelemetry(afterConnect = false): void {
+  private scheduleTelemetry(afterConnect = false, firedTick?: number): void {
     const interval = Math.max(1, this.opts.telemetryIntervalMs ?? 60_000);
     const now = Date.now();
     const anchor = this.telemetryAnchor;
     let next = anchor + (Math.floor((now - anchor) / interval) + 1) * interval;
+    // The shared ticker may fire a few ms early; never schedule the tick that just fired a second time.
+    if (firedTick !== undefined && next <= firedTick) next = firedTick + interval;
     // Right after the post-connect report, skip a grid tick that would follow it almost at once.
     if (afterConnect && next - now < interval / 4) next += interval;
     this.timers.set('telemetry', next - now, () => {
       this.sendTelemetry();
-      this.scheduleTelemetry();
+      this.scheduleTelemetry(false, next);
     });
   }
 
