@@ -572,6 +572,20 @@ describe('registry: clusters', () => {
       }
     });
 
+    it('ends the open session of a cluster that is decommissioned', async () => {
+      const { cluster, credential } = await createCluster(server, {
+        code: 'X-KICK',
+        name: 'Cụm đang chạy',
+        kind: 'ip',
+        communeId: units['06004'].id,
+      });
+      const device = track(await connectAs(server, cluster.id, credential!.password));
+      const closed = new Promise<void>((resolve) => device.once('close', () => resolve()));
+      expect((await patch(cluster.id, { lifecycle: 'decommissioned' })).status).toBe(200);
+      await closed;
+      expect(device.connected).toBe(false);
+    });
+
     it('never changes the kind', async () => {
       const { cluster } = fixed['LST-002'];
       const res = await patch(cluster.id, { kind: 'fm_wired' });

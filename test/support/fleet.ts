@@ -42,7 +42,7 @@ export async function provisionClusters(server: RunningServer, count: number): P
       lifecycle: 'active',
       communeId: commune.id,
     });
-    const secret = await credentials.issue(cluster.id);
+    const { secret } = await credentials.issue(cluster.id);
     fleet.register(cluster.id);
     out.push({ id: cluster.id, secret });
   }

@@ -210,6 +210,14 @@ export class EmbeddedBroker {
     return Boolean((this.aedes as unknown as { clients: Record<string, unknown> }).clients[clientId]);
   }
 
+  /** Closes a client's connection as if the link dropped, so its will is published. */
+  disconnect(clientId: string): void {
+    const client = (this.aedes as unknown as { clients: Record<string, Client | undefined> }).clients[
+      clientId
+    ];
+    client?.close();
+  }
+
   /** Number of clients connected right now. */
   get connectedClients(): number {
     return this.aedes.connectedClients;

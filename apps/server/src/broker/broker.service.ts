@@ -86,6 +86,11 @@ export class BrokerService implements OnApplicationShutdown {
     return { ...this.addresses };
   }
 
+  /** Ends a device's connection now (its credential was revoked). Its will marks it offline. */
+  disconnect(clientId: string): void {
+    this.broker?.disconnect(clientId);
+  }
+
   /** The server's subscribing MQTT client, watched for readiness. */
   watchServerLink(client: { connected: boolean }): void {
     this.serverLink = client;

@@ -13,6 +13,16 @@ interface CachedCredential {
 
 const sha256 = (secret: string): Buffer => createHash('sha256').update(secret, 'utf8').digest();
 
+/** A newly issued credential: the secret goes to the caller once, the digest to the database. */
+export interface IssuedCredential {
+  clusterId: string;
+  secret: string;
+  sha256: Buffer;
+}
+
+/** Rows per INSERT when issuing in bulk (4 bind parameters a row). */
+const BATCH = 2000;
+
 /**
  * MQTT credentials of IP clusters. The secret is 256 random bits, returned once and stored as SHA-256.
  * Verified from an in-memory cache so a reconnect storm costs no SQL; a miss or mismatch re-reads the row,
@@ -24,17 +34,50 @@ export class CredentialsService {
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  /** Issues (or replaces) the credential of a cluster and returns the plain secret, which is not kept. */
-  async issue(clusterId: string, manager: EntityManager = this.dataSource.manager): Promise<string> {
-    const secret = randomBytes(32).toString('base64url');
-    const digest = sha256(secret);
+  /**
+   * Issues (or replaces) the credential of a cluster and returns the plain secret, which is not kept.
+   * Nothing is cached here, since the caller's transaction may still roll back: call prime() after commit.
+   */
+  async issue(
+    clusterId: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<IssuedCredential> {
+    const issued = mint(clusterId);
     await manager.upsert(
       ClusterCredential,
-      { clusterId, secretSha256: digest.toString('hex'), issuedAt: new Date(), revokedAt: null },
+      { clusterId, secretSha256: issued.sha256.toString('hex'), issuedAt: new Date(), revokedAt: null },
       ['clusterId'],
     );
-    this.cache.set(clusterId, { sha256: digest, revoked: false });
-    return secret;
+    this.cache.delete(clusterId);
+    return issued;
+  }
+
+  /** Credentials for many new clusters at once (CSV import): multi-row INSERTs, same format as issue(). */
+  async issueMany(clusterIds: string[], manager: EntityManager): Promise<IssuedCredential[]> {
+    const issued = clusterIds.map(mint);
+    const issuedAt = new Date();
+    for (let i = 0; i < issued.length; i += BATCH) {
+      await manager
+        .createQueryBuilder()
+        .insert()
+        .into(ClusterCredential)
+        .values(
+          issued.slice(i, i + BATCH).map((c) => ({
+            clusterId: c.clusterId,
+            secretSha256: c.sha256.toString('hex'),
+            issuedAt,
+            revokedAt: null,
+          })),
+        )
+        .updateEntity(false)
+        .execute();
+    }
+    return issued;
+  }
+
+  /** Caches committed credentials, so the connect storm that follows provisioning costs no SQL. */
+  prime(credentials: IssuedCredential[]): void {
+    for (const c of credentials) this.cache.set(c.clusterId, { sha256: c.sha256, revoked: false });
   }
 
   async revoke(clusterId: string, manager: EntityManager = this.dataSource.manager): Promise<void> {
@@ -69,6 +112,11 @@ export class CredentialsService {
     this.cache.set(clusterId, cached);
     return cached;
   }
+}
+
+function mint(clusterId: string): IssuedCredential {
+  const secret = randomBytes(32).toString('base64url');
+  return { clusterId, secret, sha256: sha256(secret) };
 }
 
 function toCached(row: ClusterCredential): CachedCredential {

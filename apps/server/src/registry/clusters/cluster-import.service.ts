@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { UNIT_ERAS, type AdminUnit, type UnitEra } from '@loa-xa/persistence';
 import { flattenValidationErrors } from '../../common/validation';
 import { BrokerService } from '../../broker/broker.service';
+import { CredentialsService, type IssuedCredential } from '../credentials.service';
 import { FleetView } from '../../fleet/fleet-view.service';
 import { isUniqueViolation } from '../errors';
 import { StationsRepository } from '../stations/stations.repository';
@@ -24,7 +25,6 @@ import type {
   ImportedCredential,
 } from './cluster-import.dto';
 import { ClustersRepository, type NewCluster } from './clusters.repository';
-import { newSecret } from './credential-batch';
 import { positionErrors } from './clusters.service';
 
 /** Columns of the import file. `commune_code` is a GSO code of the era in `era` (default pre_2025). */
@@ -119,6 +119,7 @@ export class ClusterImportService {
     private readonly stations: StationsRepository,
     private readonly broker: BrokerService,
     private readonly fleet: FleetView,
+    private readonly credentials: CredentialsService,
   ) {}
 
   importUpload(
@@ -316,25 +317,15 @@ export class ClusterImportService {
         notes: f.notes?.normalize('NFC') ?? null,
       };
     });
-    let credentials: ImportedCredential[];
+    let issued: IssuedCredential[];
     try {
-      credentials = await this.clusters.transaction(async (manager) => {
+      issued = await this.clusters.transaction(async (manager) => {
         await this.clusters.insertMany(
           rows.map(({ line: _line, ...row }) => row),
           manager,
         );
-        const issued = rows.filter((row) => row.kind === 'ip').map((row) => ({ row, ...newSecret() }));
-        const issuedAt = new Date();
-        await this.clusters.insertCredentials(
-          issued.map(({ row, sha256 }) => ({ clusterId: row.id, secretSha256: sha256, issuedAt })),
-          manager,
-        );
-        return issued.map(({ row, secret }) => ({
-          code: row.code,
-          username: row.id,
-          clientId: row.id,
-          password: secret,
-        }));
+        const ipIds = rows.filter((row) => row.kind === 'ip').map((row) => row.id);
+        return this.credentials.issueMany(ipIds, manager);
       });
     } catch (err) {
       if (isUniqueViolation(err))
@@ -343,6 +334,14 @@ export class ClusterImportService {
         );
       throw err;
     }
+    this.credentials.prime(issued);
+    const codeOf = new Map(rows.map((r) => [r.id, r.code]));
+    const credentials: ImportedCredential[] = issued.map((c) => ({
+      code: codeOf.get(c.clusterId) as string,
+      username: c.clusterId,
+      clientId: c.clusterId,
+      password: c.secret,
+    }));
     for (const row of rows) if (row.kind === 'ip') this.fleet.register(row.id);
     const brokerUrl = this.broker.publicUrl;
     const clusters: ImportedCluster[] = rows.map((r) => ({ code: r.code, id: r.id, line: r.line }));

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, Not, type EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { Cluster, ClusterCredential, type ClusterKind, type ClusterLifecycle } from '@loa-xa/persistence';
+import { Cluster, type ClusterKind, type ClusterLifecycle } from '@loa-xa/persistence';
 import { containsPattern, foldSql } from '../text-search';
 import { communeUnderUnitSql } from '../tree-sql';
 import type { ClusterSort } from './cluster.dto';
@@ -119,22 +119,6 @@ export class ClustersRepository {
         .insert()
         .into(Cluster)
         .values(clusters.slice(i, i + BATCH) as QueryDeepPartialEntity<Cluster>[])
-        .updateEntity(false)
-        .execute();
-    }
-  }
-
-  /** Credentials of freshly inserted clusters (CSV import), BATCH rows per statement. */
-  async insertCredentials(
-    credentials: Pick<ClusterCredential, 'clusterId' | 'secretSha256' | 'issuedAt'>[],
-    manager: EntityManager,
-  ): Promise<void> {
-    for (let i = 0; i < credentials.length; i += BATCH) {
-      await manager
-        .createQueryBuilder()
-        .insert()
-        .into(ClusterCredential)
-        .values(credentials.slice(i, i + BATCH).map((c) => ({ ...c, revokedAt: null })))
         .updateEntity(false)
         .execute();
     }

@@ -4,7 +4,7 @@ import type { AdminUnit, Cluster } from '@loa-xa/persistence';
 import type { Page } from '../../common/pagination';
 import { BrokerService } from '../../broker/broker.service';
 import { FleetView } from '../../fleet/fleet-view.service';
-import { CredentialsService } from '../credentials.service';
+import { CredentialsService, type IssuedCredential } from '../credentials.service';
 import { fieldError, isUniqueViolation } from '../errors';
 import { StationsRepository } from '../stations/stations.repository';
 import { UnitsRepository } from '../units/units.repository';
@@ -80,9 +80,9 @@ export class ClustersService {
     const placement = await this.place(dto.communeId, dto.villageId ?? null, dto.stationId);
     if (await this.clusters.codeTaken(dto.code)) throw codeTaken(dto.code);
     const id = randomUUID();
-    let secret: string | null;
+    let issued: IssuedCredential | null;
     try {
-      secret = await this.clusters.transaction(async (manager) => {
+      issued = await this.clusters.transaction(async (manager) => {
         await this.clusters.insert(
           {
             id,
@@ -111,9 +111,15 @@ export class ClustersService {
       if (isUniqueViolation(err)) throw codeTaken(dto.code);
       throw err;
     }
-    if (dto.kind === 'ip') this.fleet.register(id);
+    if (issued) {
+      this.credentials.prime([issued]);
+      this.fleet.register(id);
+    }
     const row = (await this.clusters.findById(id)) as Cluster;
-    return { cluster: this.view(row), credential: secret === null ? null : this.credential(id, secret) };
+    return {
+      cluster: this.view(row),
+      credential: issued === null ? null : this.credential(id, issued.secret),
+    };
   }
 
   async update(id: string, dto: UpdateClusterDto): Promise<ClusterDetailView> {
@@ -171,7 +177,10 @@ export class ClustersService {
       if (isUniqueViolation(err) && changes.code) throw codeTaken(changes.code);
       throw err;
     }
-    if (retiring) this.fleet.forget(id);
+    if (retiring) {
+      this.fleet.forget(id);
+      this.broker.disconnect(id); // a revoked credential must not keep an open session
+    }
     return this.get(id);
   }
 
@@ -194,9 +203,10 @@ export class ClustersService {
       );
     if (RETIRED_LIFECYCLES.has(row.lifecycle))
       throw new ConflictException(`cluster ${row.code} is ${row.lifecycle}: its credential stays revoked`);
-    const secret = await this.credentials.issue(id);
+    const issued = await this.credentials.issue(id);
+    this.credentials.prime([issued]);
     this.fleet.register(id);
-    return { credential: this.credential(id, secret) };
+    return { credential: this.credential(id, issued.secret) };
   }
 
   /** Where a cluster hangs: a commune, optionally a village of it and the commune's station. */
