@@ -224,7 +224,7 @@ async function runServer(workDir: string): Promise<ServerRun> {
         return page.total >= N ? Date.now() : null;
       },
       HARD_LIMIT_MS,
-      200,
+      1000,
     );
     await started;
     await fleet.waitForOnline(N, HARD_LIMIT_MS);

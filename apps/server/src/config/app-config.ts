@@ -194,6 +194,12 @@ export const CONFIG_VARIABLES = {
     description: 'Telemetry and presence are written to the database in batches at most this often',
     parse: int(10, 60_000),
   },
+  stateFlushMs: {
+    name: 'STATE_FLUSH_MS',
+    default: 15000,
+    description: "Each cluster's last-known state (for restarts) is saved at most this often",
+    parse: int(100, 600_000),
+  },
   telemetryBatchMax: {
     name: 'TELEMETRY_BATCH_MAX',
     default: 2000,

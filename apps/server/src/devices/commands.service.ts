@@ -37,6 +37,8 @@ const COMMANDABLE = new Set(['planned', 'active', 'faulty']);
 export class CommandsService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Commands');
   private expiryTask: ScheduledTask | null = null;
+  /** Clusters that may have undelivered commands: a hello from any other cluster costs no query. */
+  private readonly mayHaveUndelivered = new Set<string>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -45,7 +47,9 @@ export class CommandsService implements OnModuleInit, OnModuleDestroy {
     private readonly metrics: MetricsService,
   ) {}
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
+    for (const id of await this.repository.clustersWithUndelivered(new Date()))
+      this.mayHaveUndelivered.add(id);
     this.expiryTask = cron.schedule('*/10 * * * * *', () => void this.expireDue(), { noOverlap: true });
   }
 
@@ -84,6 +88,7 @@ export class CommandsService implements OnModuleInit, OnModuleDestroy {
       errorCode: null,
       errorMessage: null,
     });
+    this.mayHaveUndelivered.add(clusterId);
     await this.publish(row);
     return CommandView.from(row);
   }
@@ -141,7 +146,9 @@ export class CommandsService implements OnModuleInit, OnModuleDestroy {
    * duplicates by command id.
    */
   async resendUndelivered(clusterId: string): Promise<number> {
+    if (!this.mayHaveUndelivered.has(clusterId)) return 0;
     const rows = await this.repository.undelivered(clusterId, new Date());
+    if (rows.length === 0) this.mayHaveUndelivered.delete(clusterId);
     for (const row of rows) await this.publish(row);
     return rows.length;
   }

@@ -52,6 +52,14 @@ export class DeviceCommandRepository {
       .getMany();
   }
 
+  async clustersWithUndelivered(now: Date): Promise<string[]> {
+    const rows: { cluster_id: string }[] = await this.dataSource.query(
+      `SELECT DISTINCT cluster_id FROM device_command WHERE status = 'pending' AND expires_at > $1`,
+      [now],
+    );
+    return rows.map((r) => r.cluster_id);
+  }
+
   /** Moves a command forward; a row already in a later state is left alone. Returns the new row or null. */
   async transition(
     commandId: string,

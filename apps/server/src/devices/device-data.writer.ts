@@ -34,10 +34,12 @@ export class DeviceDataWriter implements OnModuleInit, OnModuleDestroy, BeforeAp
   private readonly dirty = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
+  private lastStateFlush = 0;
   private overflowed = 0;
   private readonly onPresence = (change: PresenceChange) => {
     this.transitions.push(change);
     this.dirty.add(change.clusterId);
+    this.metrics.clustersConnected.set(this.fleet.online);
   };
 
   constructor(
@@ -61,12 +63,15 @@ export class DeviceDataWriter implements OnModuleInit, OnModuleDestroy, BeforeAp
   async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    this.lastStateFlush = 0; // the final flush writes every snapshot
     await this.flush();
     if (this.pending > 0) await this.flush();
   }
 
   get pending(): number {
-    return this.telemetry.length + this.transitions.length + this.dirty.size;
+    return (
+      this.telemetry.length + this.transitions.length + (this.lastStateFlush === 0 ? this.dirty.size : 0)
+    );
   }
 
   /** Rows dropped because the queue was full (the database could not keep up). */
@@ -102,10 +107,16 @@ export class DeviceDataWriter implements OnModuleInit, OnModuleDestroy, BeforeAp
   private async writeQueued(): Promise<void> {
     const telemetry = this.telemetry;
     const transitions = this.transitions;
-    const dirty = [...this.dirty];
+    // Snapshots only serve a restart, and every telemetry dirties one: write them on a slower cadence.
+    const now = Date.now();
+    const statesDue = now - this.lastStateFlush >= this.config.stateFlushMs;
+    const dirty = statesDue ? [...this.dirty] : [];
+    if (statesDue) {
+      this.lastStateFlush = now;
+      this.dirty.clear();
+    }
     this.telemetry = [];
     this.transitions = [];
-    this.dirty.clear();
     try {
       await this.timed('telemetry', telemetry.length, () =>
         this.insertChunks(TelemetrySample, telemetry, 18),
