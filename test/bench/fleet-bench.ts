@@ -325,7 +325,8 @@ async function measurePresence(httpUrl: string, fleet: SimFleet, sample: SimCred
       cluster.once('connected', () => resolve(performance.now())),
     );
     const cutAt = performance.now();
-    cluster.startOutage(300);
+    // Long enough that the cluster is still away when a loaded server's API answers.
+    cluster.startOutage(5_000);
     await until('offline in API', async () => !(await isOnline(credential.clusterId)), 30_000, 5);
     will.push(performance.now() - cutAt);
     const backAt = await reconnected;

@@ -225,18 +225,22 @@ export class EmbeddedBroker {
 
   /** Closes the listeners and every client (their wills fire as for any lost connection). */
   async close(): Promise<void> {
-    // aedes first: it ends every client, which lets the listeners' close() complete.
-    await new Promise<void>((resolve) => this.aedes.close(() => resolve()));
-    for (const wss of this.wsServers) wss.close();
-    await Promise.all(
-      this.servers.map(
-        (server) =>
-          new Promise<void>((resolve) => {
-            server.close(() => resolve());
-            if ('closeAllConnections' in server) (server as HttpServer).closeAllConnections();
-          }),
-      ),
+    // Stop accepting first, then end the clients a few hundred at a time: each close publishes a will, and
+    // closing 10,000 in one synchronous sweep overflows the stack inside mqemitter.
+    const listenersClosed = this.servers.map(
+      (server) =>
+        new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve())),
     );
+    for (const wss of this.wsServers) wss.close();
+    const clients = Object.values((this.aedes as unknown as { clients: Record<string, Client> }).clients);
+    for (let i = 0; i < clients.length; i += 200) {
+      for (const client of clients.slice(i, i + 200)) client.close();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await new Promise<void>((resolve) => this.aedes.close(() => resolve()));
+    for (const server of this.servers)
+      if ('closeAllConnections' in server) (server as HttpServer).closeAllConnections();
+    await Promise.all(listenersClosed);
   }
 }
 
