@@ -179,7 +179,9 @@ describe('SimCluster against a real broker', () => {
     // Past by the raw device clock but valid by reference time: the device must carry it out.
     const valid = command('ping', {}, { expiresAt: Date.now() + 60_000 });
     await observer.publishCommand(cluster.clusterId, valid);
-    await observer.waitFor(ackOf(cluster, valid.id, 'ok'), { what: 'ok ack from a fast but synchronised clock' });
+    await observer.waitFor(ackOf(cluster, valid.id, 'ok'), {
+      what: 'ok ack from a fast but synchronised clock',
+    });
     // Past by reference time: expired.
     const late = command('ping', {}, { expiresAt: Date.now() - 1_000 });
     await observer.publishCommand(cluster.clusterId, late);
