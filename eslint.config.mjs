@@ -15,6 +15,21 @@ export default tseslint.config(
     },
   },
   {
+    // Plain Node.js maintenance scripts (CommonJS).
+    files: ['scripts/**/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        require: 'readonly',
+        module: 'writable',
+        __dirname: 'readonly',
+        console: 'readonly',
+        process: 'readonly',
+      },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     files: ['firmware-sim/**/*.ts'],
     rules: {
       // The simulator is a device: it may only know the contract, never the server.
