@@ -90,6 +90,9 @@ export class EmbeddedBroker {
     const hooks = options.hooks;
     this.aedes = new Aedes({
       heartbeatInterval: options.heartbeatIntervalMs ?? 60_000,
+      // mqemitter queues deliveries beyond this many in flight and drains the queue recursively; with the
+      // default 100, 10,000 wills or offline statuses at one instant overflowed the stack.
+      concurrency: 2000,
       maxClientsIdLength: 64,
       authenticate: (client, username, password, done) => {
         hooks
