@@ -91,8 +91,8 @@ export class EmbeddedBroker {
     this.aedes = new Aedes({
       heartbeatInterval: options.heartbeatIntervalMs ?? 60_000,
       // mqemitter queues deliveries beyond this many in flight and drains the queue recursively; with the
-      // default 100, 10,000 wills or offline statuses at one instant overflowed the stack.
-      concurrency: 2000,
+      // default 100 (and even 2000), 10,000 wills or offline statuses at one instant overflowed the stack.
+      concurrency: 100_000,
       maxClientsIdLength: 64,
       authenticate: (client, username, password, done) => {
         hooks
