@@ -156,6 +156,18 @@ function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Pro
   });
 }
 
+/** The same fleet settings for both brokers, so the comparison is like for like. */
+function benchFleet(credentials: SimCredential[], brokerUrl: string): SimFleet {
+  return new SimFleet(credentials, {
+    brokerUrl,
+    telemetryIntervalMs: TELEMETRY_MS,
+    keepaliveS: 60,
+    connectRatePerS: CONNECT_RATE,
+    reconnectPeriodMs: 2000,
+    seed: 42,
+  });
+}
+
 // ---------------------------------------------------------------- our server
 
 interface ServerRun {
@@ -206,14 +218,7 @@ async function runServer(workDir: string): Promise<ServerRun> {
     console.log(`provisioned ${credentials.length} clusters`);
     const watch = new ProcessWatch(child.pid as number);
 
-    const fleet = new SimFleet(credentials, {
-      brokerUrl,
-      telemetryIntervalMs: TELEMETRY_MS,
-      keepaliveS: 60,
-      connectRatePerS: CONNECT_RATE,
-      reconnectPeriodMs: 2000,
-      seed: 42,
-    });
+    const fleet = benchFleet(credentials, brokerUrl);
     const t0 = Date.now();
     const started = fleet.start();
     // Time until the API lists every cluster online, polled while the fleet connects.
@@ -404,14 +409,7 @@ async function runMosquitto(
     subscriber.on('message', () => delivered++);
     await subscriber.subscribeAsync(allClustersFilter('telemetry'), { qos: 1 });
     const watch = new ProcessWatch(child.pid as number);
-    const fleet = new SimFleet(credentials, {
-      brokerUrl: url,
-      telemetryIntervalMs: TELEMETRY_MS,
-      keepaliveS: 60,
-      connectRatePerS: CONNECT_RATE,
-      reconnectPeriodMs: 2000,
-      seed: 42,
-    });
+    const fleet = benchFleet(credentials, url);
     const t0 = Date.now();
     await fleet.start();
     await fleet.waitForOnline(N, HARD_LIMIT_MS);
