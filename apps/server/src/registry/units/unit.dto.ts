@@ -8,7 +8,25 @@ import { searchText, trimmed } from '../validators';
 export const UNIT_SORTS = ['code', 'name', 'createdAt'] as const;
 export type UnitSort = (typeof UNIT_SORTS)[number];
 
-export class UnitQuery extends PageQuery {
+/** Paging of a unit's children (they share its era). */
+export class UnitChildrenQuery extends PageQuery {
+  @ApiPropertyOptional({
+    description: 'Name contains this text (case and accent insensitive)',
+    maxLength: 100,
+  })
+  @IsOptional()
+  @Transform(searchText)
+  @IsString()
+  @Length(1, 100)
+  q?: string;
+
+  @ApiPropertyOptional({ enum: UNIT_SORTS, default: 'code' })
+  @IsOptional()
+  @IsIn(UNIT_SORTS)
+  sort: UnitSort = 'code';
+}
+
+export class UnitQuery extends UnitChildrenQuery {
   @ApiPropertyOptional({ enum: UNIT_LEVELS })
   @IsOptional()
   @IsIn(UNIT_LEVELS)
@@ -32,39 +50,6 @@ export class UnitQuery extends PageQuery {
   @IsString()
   @MaxLength(16)
   code?: string;
-
-  @ApiPropertyOptional({
-    description: 'Name contains this text (case and accent insensitive)',
-    maxLength: 100,
-  })
-  @IsOptional()
-  @Transform(searchText)
-  @IsString()
-  @Length(1, 100)
-  q?: string;
-
-  @ApiPropertyOptional({ enum: UNIT_SORTS, default: 'code' })
-  @IsOptional()
-  @IsIn(UNIT_SORTS)
-  sort: UnitSort = 'code';
-}
-
-/** Paging of a unit's children (they share its era). */
-export class UnitChildrenQuery extends PageQuery {
-  @ApiPropertyOptional({
-    description: 'Name contains this text (case and accent insensitive)',
-    maxLength: 100,
-  })
-  @IsOptional()
-  @Transform(searchText)
-  @IsString()
-  @Length(1, 100)
-  q?: string;
-
-  @ApiPropertyOptional({ enum: UNIT_SORTS, default: 'code' })
-  @IsOptional()
-  @IsIn(UNIT_SORTS)
-  sort: UnitSort = 'code';
 }
 
 export class ImportProvinceDto {
