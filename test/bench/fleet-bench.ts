@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import mqtt from 'mqtt';
 import { allClustersFilter } from '@loa-xa/protocol';
 import { SimFleet, type SimCredential } from '@loa-xa/firmware-sim';
+import { metric } from '../support/metrics';
 
 const { values: args } = parseArgs({
   options: {
@@ -115,17 +116,6 @@ class ProcessWatch {
   stop() {
     clearInterval(this.timer);
   }
-}
-
-async function metric(httpUrl: string, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const text = await (await fetch(`${httpUrl}/metrics`)).text();
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    const m = /^([a-z_]+)(\{[^}]*\})? ([0-9.e+-]+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    if (Object.entries(labels).every(([k, v]) => (m[2] ?? '').includes(`${k}="${v}"`))) sum += Number(m[3]);
-  }
-  return sum;
 }
 
 async function api<T>(
