@@ -15,6 +15,9 @@ export interface TestServer extends RunningServer {
   stop(): Promise<void>;
 }
 
+/** The first administrator of every test server. */
+export const TEST_ADMIN = { username: 'admin', password: `test-${randomBytes(12).toString('hex')}` };
+
 export async function startTestServer(overrides: Partial<AppConfig> = {}): Promise<TestServer> {
   const adminUrl = process.env.DATABASE_URL;
   const database = adminUrl ? await createScratchDatabase(adminUrl) : null;
@@ -31,6 +34,9 @@ export async function startTestServer(overrides: Partial<AppConfig> = {}): Promi
       demoProvince: 'off',
       dataDir: ':memory:',
       telemetryFlushMs: 100,
+      authSecret: randomBytes(32).toString('hex'),
+      adminUsername: TEST_ADMIN.username,
+      adminPassword: TEST_ADMIN.password,
       ...(database ? { databaseUrl: database.url } : {}),
       ...overrides,
     },

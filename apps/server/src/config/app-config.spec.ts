@@ -17,11 +17,9 @@ describe('configuration', () => {
   });
 
   it('turns the demo fleet off by default when PostgreSQL is used', () => {
-    expect(loadConfig({ DATABASE_URL: 'postgres://x@127.0.0.1/db' })).toMatchObject({
-      embedded: false,
-      simFleet: 0,
-    });
-    expect(loadConfig({ DATABASE_URL: 'postgres://x@127.0.0.1/db', SIM_FLEET: '5' }).simFleet).toBe(5);
+    const pg = { DATABASE_URL: 'postgres://x@127.0.0.1/db', AUTH_SECRET: 'k'.repeat(32) };
+    expect(loadConfig(pg)).toMatchObject({ embedded: false, simFleet: 0 });
+    expect(loadConfig({ ...pg, SIM_FLEET: '5' }).simFleet).toBe(5);
   });
 
   it('disables a listener with "off"', () => {
@@ -34,6 +32,9 @@ describe('configuration', () => {
     [{ SIM_FLEET: '-3' }, /SIM_FLEET must be an integer/],
     [{ MQTT_URL: 'mqtt://broker:1883' }, /MQTT_PASSWORD is required/],
     [{ TLS_CERT_FILE: '/tmp/cert.pem' }, /TLS_CERT_FILE and TLS_KEY_FILE must be set together/],
+    [{ DATABASE_URL: 'postgres://x@127.0.0.1/db' }, /AUTH_SECRET is required/],
+    [{ AUTH_SECRET: 'short' }, /AUTH_SECRET must be at least 32 characters/],
+    [{ MQTT_RATE_PER_S: '0' }, /MQTT_RATE_PER_S must be an integer between 1/],
   ])('refuses %j with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -226,6 +226,84 @@ export const CONFIG_VARIABLES = {
     description: 'Comma-separated origins allowed to call the API from a browser',
     parse: list,
   },
+  adminUsername: {
+    name: 'ADMIN_USERNAME',
+    default: 'admin',
+    description: 'Username of the administrator created on first start (when no user exists)',
+    parse: str,
+  },
+  adminPassword: {
+    name: 'ADMIN_PASSWORD',
+    default: undefined as string | undefined,
+    defaultText: '(generated when embedded, required otherwise)',
+    description:
+      'Password of that first administrator; when embedded and unset, one is generated, logged once and written to `DATA_DIR/admin-password.txt`',
+    parse: optionalStr,
+    sensitive: true,
+  },
+  authSecret: {
+    name: 'AUTH_SECRET',
+    default: undefined as string | undefined,
+    defaultText: '(generated into `DATA_DIR` when embedded, required otherwise)',
+    description: 'Key (≥ 32 characters) that signs access tokens; every replica needs the same one',
+    parse: optionalStr,
+    sensitive: true,
+  },
+  accessTokenTtlS: {
+    name: 'ACCESS_TOKEN_TTL_S',
+    default: 900,
+    description: 'Lifetime of an access token, s',
+    parse: int(30, 86400),
+  },
+  sessionTtlS: {
+    name: 'SESSION_TTL_S',
+    default: 7 * 86400,
+    description: 'Lifetime of a login session (refresh token or console cookie) without use, s',
+    parse: int(300, 365 * 86400),
+  },
+  loginMaxFailures: {
+    name: 'LOGIN_MAX_FAILURES',
+    default: 5,
+    description: 'Wrong passwords in a row before an account is locked',
+    parse: int(1, 100),
+  },
+  loginLockoutS: {
+    name: 'LOGIN_LOCKOUT_S',
+    default: 900,
+    description: 'How long such a lock lasts, s',
+    parse: int(1, 86400),
+  },
+  loginRatePerMin: {
+    name: 'LOGIN_RATE_PER_MIN',
+    default: 20,
+    description: 'Login attempts per minute from one address; more get 429',
+    parse: int(1, 100_000),
+  },
+  secureCookies: {
+    name: 'SECURE_COOKIES',
+    default: 'auto' as 'auto' | 'true' | 'false',
+    description: 'Mark the console session cookie Secure: `auto` does when the request came over HTTPS',
+    parse: oneOf('auto', 'true', 'false'),
+  },
+  credentialGraceS: {
+    name: 'CREDENTIAL_GRACE_S',
+    default: 7 * 86400,
+    description:
+      "After a cluster credential is rotated, how long the old one still connects (until the device first uses the new one), s",
+    parse: int(0, 365 * 86400),
+  },
+  mqttRatePerS: {
+    name: 'MQTT_RATE_PER_S',
+    default: 20,
+    description: 'Sustained publishes per second allowed to one device; beyond, publishes are dropped and counted',
+    parse: int(1, 100_000),
+  },
+  mqttBurst: {
+    name: 'MQTT_BURST',
+    default: 100,
+    description: 'Publishes a device may send at once above that rate',
+    parse: int(1, 1_000_000),
+  },
 } satisfies Record<string, Variable<unknown>>;
 
 type Vars = typeof CONFIG_VARIABLES;
@@ -255,6 +333,12 @@ export function loadConfig(
   }
   if (Boolean(config.tlsCertFile) !== Boolean(config.tlsKeyFile)) {
     throw new ConfigError('TLS_CERT_FILE and TLS_KEY_FILE must be set together');
+  }
+  if (config.authSecret !== undefined && config.authSecret.length < 32) {
+    throw new ConfigError('AUTH_SECRET must be at least 32 characters');
+  }
+  if (!config.embedded && !config.authSecret) {
+    throw new ConfigError('AUTH_SECRET is required with DATABASE_URL or MQTT_URL (every replica must share it)');
   }
   config.dataDir = resolve(config.dataDir);
   return config;
