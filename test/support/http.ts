@@ -5,13 +5,38 @@ export interface JsonResponse<T = unknown> {
   headers: Headers;
 }
 
+/** Bearer token per server base URL: requests to a test server go as its administrator unless told otherwise. */
+const tokens = new Map<string, string>();
+
+/** Makes `token` the default credential of requests to URLs under `baseUrl` (null forgets it). */
+export function authorize(baseUrl: string, token: string | null): void {
+  if (token === null) tokens.delete(baseUrl);
+  else tokens.set(baseUrl, token);
+}
+
+function defaultAuthorization(url: string): string | undefined {
+  for (const [base, token] of tokens) if (url.startsWith(`${base}/`)) return `Bearer ${token}`;
+  return undefined;
+}
+
+/**
+ * One HTTP request. Unless `headers` has an `authorization` key, a request to a test server carries its
+ * administrator's token; `authorization: ''` sends none (an anonymous request).
+ */
 export async function request<T = unknown>(
   method: string,
   url: string,
   body?: unknown,
   headers: Record<string, string> = {},
 ): Promise<JsonResponse<T>> {
-  const init: RequestInit = { method, headers: { ...headers } };
+  const given = { ...headers };
+  if (!('authorization' in given)) {
+    const auth = defaultAuthorization(url);
+    if (auth) given.authorization = auth;
+  } else if (given.authorization === '') {
+    delete given.authorization;
+  }
+  const init: RequestInit = { method, headers: given };
   if (body !== undefined) {
     if (typeof body === 'string') {
       init.body = body;
