@@ -14,7 +14,8 @@ export function authorize(baseUrl: string, token: string | null): void {
   else tokens.set(baseUrl, token);
 }
 
-function defaultAuthorization(url: string): string | undefined {
+/** The Authorization header value requests to `url` carry by default (see authorize), if any. */
+export function defaultAuthorization(url: string): string | undefined {
   for (const [base, token] of tokens) if (url.startsWith(`${base}/`)) return `Bearer ${token}`;
   return undefined;
 }

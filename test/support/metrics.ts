@@ -1,10 +1,15 @@
+import { defaultAuthorization } from './http';
+
 /** Sum of a Prometheus metric's samples matching `labels`, read from a server's /metrics (tests, benchmarks). */
 export async function metric(
   serverUrl: string,
   name: string,
   labels: Record<string, string> = {},
 ): Promise<number> {
-  const text = await (await fetch(`${serverUrl}/metrics`)).text();
+  const auth = defaultAuthorization(`${serverUrl}/metrics`);
+  const res = await fetch(`${serverUrl}/metrics`, { headers: auth ? { authorization: auth } : {} });
+  if (res.status !== 200) throw new Error(`GET /metrics: HTTP ${res.status}`);
+  const text = await res.text();
   let sum = 0;
   for (const line of text.split('\n')) {
     const match = /^([a-z_]+)(\{[^}]*\})? ([0-9.e+-]+)$/.exec(line);

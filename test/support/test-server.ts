@@ -25,8 +25,6 @@ export async function logIn(baseUrl: string, username: string, password: string)
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ username, password }),
   });
-  // TODO(issue 4, in progress): remove once the auth module lands.
-  if (res.status === 404) return '';
   const body = (await res.json()) as { accessToken?: string };
   if (res.status !== 200 || !body.accessToken)
     throw new Error(`login as ${username} failed: HTTP ${res.status} ${JSON.stringify(body)}`);
@@ -63,7 +61,7 @@ export async function startTestServer(overrides: Partial<AppConfig> = {}): Promi
   if (!overrides.dataDir) config.dataDir = ':memory:';
   const server = await startServer(config);
   const adminToken = await logIn(server.httpUrl, TEST_ADMIN.username, TEST_ADMIN.password);
-  if (adminToken) authorize(server.httpUrl, adminToken);
+  authorize(server.httpUrl, adminToken);
   return {
     adminToken,
     ...server,

@@ -11,6 +11,7 @@ import { BrokerModule } from './broker/broker.module';
 import { RegistryModule } from './registry/registry.module';
 import { DevicesModule } from './devices/devices.module';
 import { DemoModule } from './demo/demo.module';
+import { AccessModule } from './access/access.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -59,6 +60,7 @@ export class AppModule {
         }),
         DatabaseModule,
         MetricsModule,
+        AccessModule,
         FleetModule,
         BrokerModule,
         RegistryModule,

@@ -18,6 +18,8 @@ import { HttpExceptionFilter } from './common/http-exception.filter';
 import { installBodyParsers } from './common/body-parsers';
 import { DeviceMessageDeserializer } from './devices/mqtt-codec';
 import { DemoFleetService } from './demo/demo-fleet.service';
+import { SECURITY } from './access/access.decorators';
+import { SESSION_COOKIE } from './access/authenticator.service';
 
 export interface RunningServer {
   app: NestExpressApplication;
@@ -111,6 +113,24 @@ function setupOpenApi(app: NestExpressApplication): void {
           `administrative units, stations and loudspeaker clusters; device state and remote commands. Device contract v${PROTOCOL_VERSION}: see docs/protocol.md.`,
       )
       .setVersion('1')
+      .addBearerAuth(
+        {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'Access token from POST /api/v1/auth/login',
+        },
+        SECURITY.bearer,
+      )
+      .addCookieAuth(
+        SESSION_COOKIE,
+        { type: 'apiKey', in: 'cookie', description: 'Console session (login with cookie=true)' },
+        SECURITY.cookie,
+      )
+      .addApiKey(
+        { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'API key lxk_… of a machine client' },
+        SECURITY.apiKey,
+      )
       .build(),
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });

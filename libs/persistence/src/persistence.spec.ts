@@ -1,3 +1,4 @@
+import { MIGRATIONS } from './migrations';
 import { openDatabase } from './data-source';
 import { AdminUnit } from './entities';
 import type { DataSource } from 'typeorm';
@@ -48,8 +49,8 @@ describe('persistence (PGlite, or PostgreSQL when DATABASE_URL is set)', () => {
     expect(diff.upQueries.map((q) => q.query)).toEqual([]);
   });
 
-  it('migrates down and up again', async () => {
-    await db.undoLastMigration({ transaction: 'each' });
+  it('migrates all the way down and up again', async () => {
+    for (let i = 0; i < MIGRATIONS.length; i++) await db.undoLastMigration({ transaction: 'each' });
     expect(await db.query(`SELECT to_regclass('public.cluster') AS t`)).toEqual([{ t: null }]);
     await db.runMigrations({ transaction: 'each' });
     expect(await db.query(`SELECT to_regclass('public.cluster') AS t`)).toEqual([{ t: 'cluster' }]);

@@ -15,9 +15,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request & { id?: string }>();
-    const body = toErrorBody(exception);
+    const body = withParamErrors(toErrorBody(exception), req.params);
     if (body.statusCode >= 500) this.logger.error({ err: exception, path: req.url }, 'request failed');
     if (res.headersSent) return;
+    if (typeof body.retryAfter === 'number') res.setHeader('Retry-After', String(body.retryAfter));
     res.status(body.statusCode).json({ ...body, requestId: req.id });
   }
 }
@@ -46,13 +47,58 @@ export function toErrorBody(exception: unknown): ErrorBody {
   const status = (exception as { status?: unknown; statusCode?: unknown } | null)?.status;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     const type = (exception as { type?: string }).type;
+    if (type === 'entity.parse.failed') {
+      const message = notJsonMessage((exception as { body?: unknown }).body);
+      return {
+        statusCode: status,
+        error: STATUS_CODES[status] ?? 'Error',
+        message,
+        errors: [{ field: 'body', rule: 'json', message }],
+      };
+    }
     const message =
       type === 'entity.too.large'
         ? 'request body is larger than the limit'
-        : type === 'entity.parse.failed'
-          ? 'request body is not valid JSON'
-          : ((exception as Error).message ?? 'bad request');
+        : ((exception as Error).message ?? 'bad request');
     return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message };
   }
   return { statusCode: 500, error: 'Internal Server Error', message: 'internal error' };
+}
+
+/**
+ * body-parser refuses, besides text that is not JSON at all, a JSON document that is not an object or an
+ * array (`"text"`, `42`, `null`): say which.
+ */
+function notJsonMessage(body: unknown): string {
+  if (typeof body === 'string') {
+    try {
+      const value: unknown = JSON.parse(body);
+      const kind = value === null ? 'null' : typeof value === 'string' ? 'a string' : `a ${typeof value}`;
+      return `request body must be a JSON object, not ${kind}`;
+    } catch {
+      // not JSON at all
+    }
+  }
+  return 'request body is not valid JSON';
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Nest's ParseUUIDPipe answers "Validation failed (uuid is expected)" without saying which route parameter
+ * is wrong: name it, in the same `errors` shape as every other 400.
+ */
+function withParamErrors(body: ErrorBody, params: Record<string, unknown> | undefined): ErrorBody {
+  if (
+    body.statusCode !== 400 ||
+    Array.isArray(body.errors) ||
+    !/^Validation failed \(uuid\b/.test(body.message)
+  )
+    return body;
+  const wrong = Object.entries(params ?? {}).filter(
+    ([, value]) => typeof value !== 'string' || !UUID.test(value),
+  );
+  if (wrong.length === 0) return body;
+  const errors = wrong.map(([field]) => ({ field, rule: 'isUuid', message: `${field} must be a UUID` }));
+  return { ...body, message: errors.map((e) => e.message).join('; '), errors };
 }

@@ -289,13 +289,14 @@ export const CONFIG_VARIABLES = {
     name: 'CREDENTIAL_GRACE_S',
     default: 7 * 86400,
     description:
-      "After a cluster credential is rotated, how long the old one still connects (until the device first uses the new one), s",
+      'After a cluster credential is rotated, how long the old one still connects (until the device first uses the new one), s',
     parse: int(0, 365 * 86400),
   },
   mqttRatePerS: {
     name: 'MQTT_RATE_PER_S',
     default: 20,
-    description: 'Sustained publishes per second allowed to one device; beyond, publishes are dropped and counted',
+    description:
+      'Sustained publishes per second allowed to one device; beyond, publishes are dropped and counted',
     parse: int(1, 100_000),
   },
   mqttBurst: {
@@ -338,7 +339,9 @@ export function loadConfig(
     throw new ConfigError('AUTH_SECRET must be at least 32 characters');
   }
   if (!config.embedded && !config.authSecret) {
-    throw new ConfigError('AUTH_SECRET is required with DATABASE_URL or MQTT_URL (every replica must share it)');
+    throw new ConfigError(
+      'AUTH_SECRET is required with DATABASE_URL or MQTT_URL (every replica must share it)',
+    );
   }
   config.dataDir = resolve(config.dataDir);
   return config;

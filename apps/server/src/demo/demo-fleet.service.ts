@@ -5,6 +5,7 @@ import type { AppConfig } from '../config/app-config';
 import { BrokerService } from '../broker/broker.service';
 import { ClustersService } from '../registry/clusters/clusters.service';
 import { DemoRepository } from './demo.repository';
+import { SYSTEM } from '../access/scope';
 
 const PREFIX = 'DEMO-';
 const VILLAGES = ['Thôn Nà Pàn', 'Thôn Khòn Pình', 'Thôn Pác Cáp', 'Bản Nà Chà', 'Thôn Bản Làng'];
@@ -41,12 +42,12 @@ export class DemoFleetService implements BeforeApplicationShutdown {
     const existing = await this.repository.demoClusters(PREFIX);
     const credentials: SimCredential[] = [];
     for (const cluster of existing.slice(0, size)) {
-      const rotated = await this.clusters.rotateCredential(cluster.id);
+      const rotated = await this.clusters.rotateCredential(SYSTEM, cluster.id);
       credentials.push({ clusterId: cluster.id, secret: rotated.credential.password, code: cluster.code });
     }
     for (let i = existing.length; i < size; i++) {
       const village = villages[i % villages.length];
-      const created = await this.clusters.create({
+      const created = await this.clusters.create(SYSTEM, {
         code: `${PREFIX}${String(i + 1).padStart(3, '0')}`,
         name: `Cụm loa ${village.name} ${Math.floor(i / villages.length) + 1}`,
         kind: 'ip',

@@ -26,6 +26,8 @@ import { DeviceCommandRepository } from './device-command.repository';
 import { DevicePublisher } from './device-publisher.service';
 import type { CreateCommandDto } from './dto/create-command.dto';
 import { CommandView } from './dto/command.view';
+import { AuditService } from '../audit/audit.service';
+import type { Principal } from '../access/scope';
 
 const COMMANDABLE = new Set(['planned', 'active', 'faulty']);
 
@@ -45,6 +47,7 @@ export class CommandsService implements OnModuleInit, OnModuleDestroy {
     private readonly repository: DeviceCommandRepository,
     private readonly publisher: DevicePublisher,
     private readonly metrics: MetricsService,
+    private readonly audit: AuditService,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -57,8 +60,8 @@ export class CommandsService implements OnModuleInit, OnModuleDestroy {
     await this.expiryTask?.destroy();
   }
 
-  async create(clusterId: string, dto: CreateCommandDto): Promise<CommandView> {
-    const cluster = await this.repository.findCluster(clusterId);
+  async create(principal: Principal, clusterId: string, dto: CreateCommandDto): Promise<CommandView> {
+    const cluster = await this.repository.findCluster(clusterId, principal.scope);
     if (!cluster) throw new NotFoundException(`cluster ${clusterId} not found`);
     if (cluster.kind !== 'ip')
       throw new ConflictException(`cluster ${clusterId} is ${cluster.kind}: only IP clusters take commands`);
@@ -74,33 +77,58 @@ export class CommandsService implements OnModuleInit, OnModuleDestroy {
       ]);
     }
     const now = new Date();
-    const row = await this.repository.insert({
-      id: randomUUID(),
-      clusterId,
-      type: dto.type,
-      params,
-      status: 'pending',
-      createdAt: now,
-      expiresAt: new Date(now.getTime() + (dto.ttlS ?? this.config.commandTtlS) * 1000),
-      deliveredAt: null,
-      completedAt: null,
-      result: null,
-      errorCode: null,
-      errorMessage: null,
+    const row = await this.repository.transaction(async (manager) => {
+      const created = await this.repository.insert(
+        {
+          id: randomUUID(),
+          clusterId,
+          type: dto.type,
+          params,
+          status: 'pending',
+          createdAt: now,
+          expiresAt: new Date(now.getTime() + (dto.ttlS ?? this.config.commandTtlS) * 1000),
+          deliveredAt: null,
+          completedAt: null,
+          result: null,
+          errorCode: null,
+          errorMessage: null,
+        },
+        manager,
+      );
+      await this.audit.record(manager, principal, {
+        action: 'command.send',
+        objectType: 'cluster',
+        objectId: clusterId,
+        unitPath: cluster.communePath,
+        detail: {
+          command: created.id,
+          type: created.type,
+          params,
+          expiresAt: created.expiresAt.toISOString(),
+        },
+      });
+      return created;
     });
     this.mayHaveUndelivered.add(clusterId);
     await this.publish(row);
     return CommandView.from(row);
   }
 
-  async get(clusterId: string, commandId: string): Promise<CommandView> {
+  async get(principal: Principal, clusterId: string, commandId: string): Promise<CommandView> {
+    if (!(await this.repository.findCluster(clusterId, principal.scope)))
+      throw new NotFoundException(`cluster ${clusterId} not found`);
     const row = await this.repository.findOne(clusterId, commandId);
     if (!row) throw new NotFoundException(`command ${commandId} not found for cluster ${clusterId}`);
     return CommandView.from(row);
   }
 
-  async list(clusterId: string, page: number, pageSize: number): Promise<Page<CommandView>> {
-    if (!(await this.repository.findCluster(clusterId)))
+  async list(
+    principal: Principal,
+    clusterId: string,
+    page: number,
+    pageSize: number,
+  ): Promise<Page<CommandView>> {
+    if (!(await this.repository.findCluster(clusterId, principal.scope)))
       throw new NotFoundException(`cluster ${clusterId} not found`);
     const [rows, total] = await this.repository.list(clusterId, page, pageSize);
     return { items: rows.map((r) => CommandView.from(r)), total, page, pageSize };

@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, LessThan } from 'typeorm';
+import { DataSource, In, LessThan, type EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Cluster, DeviceCommand, type CommandState } from '@loa-xa/persistence';
+import { whereInScope, type Scope } from '../access/scope';
+
+export type CommandTarget = Pick<Cluster, 'id' | 'kind' | 'lifecycle'> & { communePath: string };
 
 /** Storage of remote commands and the few cluster facts the command path needs. */
 @Injectable()
@@ -13,17 +16,27 @@ export class DeviceCommandRepository {
     return this.dataSource.getRepository(DeviceCommand);
   }
 
-  findCluster(clusterId: string): Promise<Pick<Cluster, 'id' | 'kind' | 'lifecycle'> | null> {
-    return this.dataSource
+  /** The cluster, if it lies inside the scope (null scope: any). */
+  async findCluster(clusterId: string, scope: Scope | null): Promise<CommandTarget | null> {
+    const query = this.dataSource
       .getRepository(Cluster)
-      .findOne({ where: { id: clusterId }, select: { id: true, kind: true, lifecycle: true } });
+      .createQueryBuilder('c')
+      .innerJoin('c.commune', 'commune')
+      .select(['c.id AS id', 'c.kind AS kind', 'c.lifecycle AS lifecycle', 'commune.path AS "communePath"'])
+      .where('c.id = :clusterId', { clusterId });
+    return (await whereInScope(query, scope, 'commune.path').getRawOne<CommandTarget>()) ?? null;
   }
 
   async insert(
     command: Omit<DeviceCommand, 'cluster' | 'createdAt'> & { createdAt?: Date },
+    manager: EntityManager,
   ): Promise<DeviceCommand> {
-    await this.commands.insert(command as QueryDeepPartialEntity<DeviceCommand>);
-    return (await this.commands.findOneBy({ id: command.id })) as DeviceCommand;
+    await manager.getRepository(DeviceCommand).insert(command as QueryDeepPartialEntity<DeviceCommand>);
+    return (await manager.getRepository(DeviceCommand).findOneBy({ id: command.id })) as DeviceCommand;
+  }
+
+  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
   }
 
   findOne(clusterId: string, commandId: string): Promise<DeviceCommand | null> {

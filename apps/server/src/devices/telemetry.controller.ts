@@ -13,6 +13,8 @@ import { IsDate, IsInt, IsOptional, Max, Min } from 'class-validator';
 import type { TelemetrySample } from '@loa-xa/persistence';
 import { DeviceCommandRepository } from './device-command.repository';
 import { TelemetryHistoryRepository } from './telemetry-history.repository';
+import { CurrentPrincipal, RequirePermission } from '../access/access.decorators';
+import type { Principal } from '../access/scope';
 
 export class TelemetryQuery {
   @ApiPropertyOptional({ description: 'Start (ISO 8601), default 24 h before `to`' })
@@ -45,12 +47,15 @@ export class TelemetryController {
   ) {}
 
   @Get()
+  @RequirePermission('telemetry.read')
   @ApiOperation({ summary: 'Telemetry history of a cluster, oldest first (server receive time)' })
   async list(
+    @CurrentPrincipal() principal: Principal,
     @Param('id', ParseUUIDPipe) id: string,
     @Query() query: TelemetryQuery,
   ): Promise<{ items: TelemetrySample[]; from: Date; to: Date }> {
-    if (!(await this.clusters.findCluster(id))) throw new NotFoundException(`cluster ${id} not found`);
+    if (!(await this.clusters.findCluster(id, principal.scope)))
+      throw new NotFoundException(`cluster ${id} not found`);
     const to = query.to ?? new Date();
     const from = query.from ?? new Date(to.getTime() - 86_400_000);
     if (from >= to)

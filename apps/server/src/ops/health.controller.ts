@@ -1,3 +1,4 @@
+import { Public } from '../access/access.decorators';
 import { Controller, Get, HttpStatus, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -9,6 +10,7 @@ import { FleetView } from '../fleet/fleet-view.service';
 type Check = { status: 'up' | 'down'; detail?: string };
 
 @ApiTags('operations')
+@Public()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -8,6 +8,10 @@ import { TelemetrySample } from './telemetry-sample.entity';
 import { DeviceEventRow } from './device-event.entity';
 import { ClusterFault } from './cluster-fault.entity';
 import { DeviceCommand } from './device-command.entity';
+import { AppUser } from './app-user.entity';
+import { AuthSession } from './auth-session.entity';
+import { ApiKey } from './api-key.entity';
+import { AuditEntry } from './audit-entry.entity';
 
 export * from './admin-unit.entity';
 export * from './station.entity';
@@ -19,6 +23,10 @@ export * from './telemetry-sample.entity';
 export * from './device-event.entity';
 export * from './cluster-fault.entity';
 export * from './device-command.entity';
+export * from './app-user.entity';
+export * from './auth-session.entity';
+export * from './api-key.entity';
+export * from './audit-entry.entity';
 
 export const ENTITIES = [
   AdminUnit,
@@ -31,4 +39,8 @@ export const ENTITIES = [
   DeviceEventRow,
   ClusterFault,
   DeviceCommand,
+  AppUser,
+  AuthSession,
+  ApiKey,
+  AuditEntry,
 ];

@@ -1,4 +1,5 @@
 import { Init1763900000000 } from './1763900000000-init';
+import { Access1764000000000 } from './1764000000000-access';
 
 /** Every migration, oldest first. */
-export const MIGRATIONS = [Init1763900000000];
+export const MIGRATIONS = [Init1763900000000, Access1764000000000];

@@ -18,6 +18,8 @@ import {
   type UploadedCsv,
 } from './cluster-import.service';
 import { ClusterImportQuery, ClusterImportResult } from './cluster-import.dto';
+import { CurrentPrincipal, RequirePermission } from '../../access/access.decorators';
+import type { Principal } from '../../access/scope';
 
 const COLUMNS_TEXT = `Columns (header row required, any order): ${CSV_COLUMNS.join(', ')}; required: ${REQUIRED_COLUMNS.join(', ')}.`;
 
@@ -27,6 +29,7 @@ export class ClusterImportController {
   constructor(private readonly imports: ClusterImportService) {}
 
   @Post()
+  @RequirePermission('clusters.write')
   @UseInterceptors(FileInterceptor('file'))
   @ApiOperation({
     summary: 'Register clusters from a CSV file (UTF-8; a BOM and Windows line ends are fine)',
@@ -61,11 +64,12 @@ export class ClusterImportController {
   @ApiPayloadTooLargeResponse({ description: 'Larger than CSV_LIMIT_BYTES' })
   @ApiUnsupportedMediaTypeResponse({ description: 'Neither text/csv nor multipart/form-data' })
   import(
+    @CurrentPrincipal() principal: Principal,
     @Query() query: ClusterImportQuery,
     @Headers('content-type') contentType: string | undefined,
     @Body() body: unknown,
     @UploadedFile() file: UploadedCsv | undefined,
   ): Promise<ClusterImportResult> {
-    return this.imports.importUpload({ contentType, body, file }, query);
+    return this.imports.importUpload(principal, { contentType, body, file }, query);
   }
 }

@@ -24,6 +24,8 @@ import type {
   ImportedCluster,
   ImportedCredential,
 } from './cluster-import.dto';
+import { AuditService, diff } from '../../audit/audit.service';
+import { pathInScope, type Principal } from '../../access/scope';
 import { ClustersRepository, type NewCluster } from './clusters.repository';
 import { positionErrors } from './clusters.service';
 
@@ -105,6 +107,27 @@ interface Candidate {
 const NO_CSV =
   'no CSV received: send it as the request body with Content-Type: text/csv, or as the multipart/form-data field "file"';
 
+const IMPORT_AUDITED: (keyof NewCluster)[] = [
+  'code',
+  'name',
+  'kind',
+  'lifecycle',
+  'communeId',
+  'villageId',
+  'stationId',
+  'latitude',
+  'longitude',
+  'address',
+  'vendor',
+  'model',
+  'firmware',
+  'serial',
+  'msisdn',
+  'iccid',
+  'installedOn',
+  'notes',
+];
+
 /**
  * Bulk registration of clusters from a spreadsheet. Every row is checked with the rules of the API (the same
  * DTO) plus what only the registry knows (commune and village exist, codes are new); by default one bad row
@@ -120,16 +143,19 @@ export class ClusterImportService {
     private readonly broker: BrokerService,
     private readonly fleet: FleetView,
     private readonly credentials: CredentialsService,
+    private readonly audit: AuditService,
   ) {}
 
   importUpload(
+    principal: Principal,
     upload: CsvUpload,
     options: { partial: boolean; dryRun: boolean },
   ): Promise<ClusterImportResult> {
-    return this.importCsv(csvText(upload), options);
+    return this.importCsv(principal, csvText(upload), options);
   }
 
   async importCsv(
+    principal: Principal,
     text: string,
     options: { partial: boolean; dryRun: boolean },
   ): Promise<ClusterImportResult> {
@@ -140,7 +166,7 @@ export class ClusterImportService {
     if (rows.length === 0) throw new BadRequestException('the CSV has a header but no rows');
 
     const candidates = await Promise.all(rows.map((row) => this.checkRow(header, row)));
-    await this.checkAgainstRegistry(candidates);
+    await this.checkAgainstRegistry(principal, candidates);
     const errors = candidates.flatMap((c) => c.errors).sort((a, b) => a.line - b.line);
     const good = candidates.filter((c) => c.errors.length === 0);
     const result = { rows: rows.length, errors };
@@ -155,7 +181,7 @@ export class ClusterImportService {
       });
     }
     if (options.dryRun) return { imported: 0, ...result, clusters: [], credentials: [], dryRun: true };
-    return { ...(await this.write(good)), ...result };
+    return { ...(await this.write(principal, good)), ...result };
   }
 
   /** Checks one row on its own: column count, era, and every field with the API's rules. */
@@ -211,7 +237,7 @@ export class ClusterImportService {
   }
 
   /** What needs the database: communes and villages exist, codes are new (in the file and in the registry). */
-  private async checkAgainstRegistry(candidates: Candidate[]): Promise<void> {
+  private async checkAgainstRegistry(principal: Principal, candidates: Candidate[]): Promise<void> {
     const firstLineOfCode = new Map<string, number>();
     for (const c of candidates) {
       const code = c.fields.code;
@@ -251,6 +277,16 @@ export class ClusterImportService {
     for (const c of candidates) {
       if (!c.communeCode) continue;
       c.commune = communes.get(`${c.era}:${c.communeCode}`);
+      if (c.commune && !pathInScope(principal.scope, c.commune.path)) {
+        c.errors.push({
+          line: c.line,
+          field: 'commune_code',
+          rule: 'inScope',
+          message: `commune ${c.commune.name} (${c.commune.code}) is outside your scope`,
+        });
+        c.commune = undefined;
+        continue;
+      }
       if (c.commune) continue;
       const padded = /^[0-9]{1,4}$/.test(c.communeCode)
         ? communes.get(`${c.era}:${c.communeCode.padStart(5, '0')}`)
@@ -285,7 +321,11 @@ export class ClusterImportService {
     }
   }
 
-  private async write(good: Candidate[]): Promise<Omit<ClusterImportResult, 'rows' | 'errors'>> {
+  private async write(
+    principal: Principal,
+    good: Candidate[],
+  ): Promise<Omit<ClusterImportResult, 'rows' | 'errors'>> {
+    const pathOf = new Map(good.map((c) => [(c.commune as AdminUnit).id, (c.commune as AdminUnit).path]));
     const stationOf = new Map(
       (await this.stations.findByCommunes([...new Set(good.map((c) => (c.commune as AdminUnit).id))])).map(
         (s) => [s.communeId, s.id],
@@ -325,7 +365,20 @@ export class ClusterImportService {
           manager,
         );
         const ipIds = rows.filter((row) => row.kind === 'ip').map((row) => row.id);
-        return this.credentials.issueMany(ipIds, manager);
+        const credentials = await this.credentials.issueMany(ipIds, manager);
+        await this.audit.recordMany(
+          manager,
+          principal,
+          rows.map(({ line, ...row }) => ({
+            action: 'cluster.create',
+            objectType: 'cluster',
+            objectId: row.id,
+            unitPath: pathOf.get(row.communeId) ?? null,
+            changes: diff(null, row, IMPORT_AUDITED),
+            detail: { import: 'csv', line, ...(row.kind === 'ip' ? { credential: 'issued' } : {}) },
+          })),
+        );
+        return credentials;
       });
     } catch (err) {
       if (isUniqueViolation(err))

@@ -21,6 +21,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Page } from '../../common/pagination';
+import { CurrentPrincipal, RequirePermission } from '../../access/access.decorators';
+import type { Principal } from '../../access/scope';
 import { ClustersService } from './clusters.service';
 import {
   ClusterDetailView,
@@ -39,34 +41,44 @@ export class ClustersController {
   constructor(private readonly clusters: ClustersService) {}
 
   @Get()
+  @RequirePermission('clusters.read')
   @ApiOperation({ summary: 'Clusters with their live summary, filtered, sorted and paged' })
   @ApiOkResponse({ type: ClusterPage })
-  list(@Query() query: ClusterQuery): Promise<Page<ClusterView>> {
-    return this.clusters.list(query);
+  list(@CurrentPrincipal() principal: Principal, @Query() query: ClusterQuery): Promise<Page<ClusterView>> {
+    return this.clusters.list(principal, query);
   }
 
   @Post()
+  @RequirePermission('clusters.write')
   @ApiOperation({
     summary: 'Register a cluster; an IP cluster gets its MQTT credential, shown only in this response',
   })
   @ApiCreatedResponse({ type: CreatedClusterView })
   @ApiBadRequestResponse({ description: 'Invalid field, or a commune / village / station that does not fit' })
   @ApiConflictResponse({ description: 'The code is taken' })
-  create(@Body() dto: CreateClusterDto): Promise<CreatedClusterView> {
-    return this.clusters.create(dto);
+  create(
+    @CurrentPrincipal() principal: Principal,
+    @Body() dto: CreateClusterDto,
+  ): Promise<CreatedClusterView> {
+    return this.clusters.create(principal, dto);
   }
 
   @Get(':id')
+  @RequirePermission('clusters.read')
   @ApiOperation({
     summary: 'One cluster with its live state: presence, hello, latest telemetry, open faults',
   })
   @ApiOkResponse({ type: ClusterDetailView })
   @ApiNotFoundResponse()
-  get(@Param('id', ParseUUIDPipe) id: string): Promise<ClusterDetailView> {
-    return this.clusters.get(id);
+  get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<ClusterDetailView> {
+    return this.clusters.get(principal, id);
   }
 
   @Patch(':id')
+  @RequirePermission('clusters.write')
   @ApiOperation({
     summary:
       'Change a cluster (null clears an optional field). Lifecycle moves are checked; replacing or decommissioning an IP cluster revokes its credential',
@@ -75,26 +87,38 @@ export class ClustersController {
   @ApiBadRequestResponse({ description: 'Invalid field, or an attempt to change the kind' })
   @ApiConflictResponse({ description: 'Lifecycle change not allowed, or the code is taken' })
   @ApiNotFoundResponse()
-  update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateClusterDto): Promise<ClusterDetailView> {
-    return this.clusters.update(id, dto);
+  update(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateClusterDto,
+  ): Promise<ClusterDetailView> {
+    return this.clusters.update(principal, id, dto);
   }
 
   @Delete(':id')
+  @RequirePermission('clusters.write')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a planned cluster (others are decommissioned instead)' })
   @ApiNoContentResponse()
   @ApiConflictResponse({ description: 'The cluster is not planned' })
   @ApiNotFoundResponse()
-  remove(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
-    return this.clusters.remove(id);
+  remove(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    return this.clusters.remove(principal, id);
   }
 
   @Post(':id/credential/rotate')
-  @ApiOperation({ summary: 'Issue a new MQTT password for an IP cluster; the old one stops working at once' })
+  @RequirePermission('clusters.credentials')
+  @ApiOperation({
+    summary:
+      'Issue a new MQTT password for an IP cluster. The live session stays up; the old password keeps working for CREDENTIAL_GRACE_S, or until the device first connects with the new one',
+  })
   @ApiCreatedResponse({ type: RotatedCredentialView })
   @ApiConflictResponse({ description: 'Not an IP cluster, or replaced / decommissioned' })
   @ApiNotFoundResponse()
-  rotate(@Param('id', ParseUUIDPipe) id: string): Promise<RotatedCredentialView> {
-    return this.clusters.rotateCredential(id);
+  rotate(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<RotatedCredentialView> {
+    return this.clusters.rotateCredential(principal, id);
   }
 }

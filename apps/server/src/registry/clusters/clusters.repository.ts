@@ -6,11 +6,13 @@ import { Cluster, type ClusterKind, type ClusterLifecycle } from '@loa-xa/persis
 import { containsPattern, foldSql } from '../text-search';
 import { communeUnderUnitSql } from '../tree-sql';
 import type { ClusterSort } from './cluster.dto';
+import { whereInScope, type Scope } from '../../access/scope';
 
 export type NewCluster = Omit<Cluster, 'commune' | 'village' | 'station' | 'createdAt' | 'updatedAt'>;
 export type ClusterChanges = Partial<Omit<NewCluster, 'id' | 'kind'>>;
 
 export interface ClusterFilter {
+  scope: Scope | null;
   unitId?: string;
   stationId?: string;
   kind?: ClusterKind[];
@@ -51,6 +53,17 @@ export class ClustersRepository {
       .findOne({ where: { id }, relations: { commune: true, village: true } });
   }
 
+  /** A cluster with its commune and village, if it lies inside the scope. */
+  findInScope(id: string, scope: Scope | null): Promise<Cluster | null> {
+    const query = this.dataSource
+      .getRepository(Cluster)
+      .createQueryBuilder('c')
+      .innerJoinAndSelect('c.commune', 'commune')
+      .leftJoinAndSelect('c.village', 'village')
+      .where('c.id = :id', { id });
+    return whereInScope(query, scope, 'commune.path').getOne();
+  }
+
   codeTaken(code: string, exceptId?: string): Promise<boolean> {
     return this.dataSource.getRepository(Cluster).existsBy(exceptId ? { code, id: Not(exceptId) } : { code });
   }
@@ -73,6 +86,7 @@ export class ClustersRepository {
       .createQueryBuilder('c')
       .innerJoinAndSelect('c.commune', 'commune')
       .leftJoinAndSelect('c.village', 'village');
+    whereInScope(query, filter.scope, 'commune.path');
     if (filter.unitId) {
       // A village is matched directly; any unit above a commune through the commune's path.
       query.andWhere(`(c.village_id = :unitId OR ${communeUnderUnitSql('commune', 'unitId')})`, {
@@ -130,8 +144,8 @@ export class ClustersRepository {
   }
 
   /** Deletes a cluster if it is still in the given state; false when it is not (or is gone). */
-  async deleteIf(id: string, lifecycle: ClusterLifecycle): Promise<boolean> {
-    const result = await this.dataSource.getRepository(Cluster).delete({ id, lifecycle });
+  async deleteIf(id: string, lifecycle: ClusterLifecycle, manager: EntityManager): Promise<boolean> {
+    const result = await manager.getRepository(Cluster).delete({ id, lifecycle });
     return (result.affected ?? 0) > 0;
   }
 }

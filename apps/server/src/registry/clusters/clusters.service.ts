@@ -1,4 +1,4 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { AdminUnit, Cluster } from '@loa-xa/persistence';
 import type { Page } from '../../common/pagination';
@@ -6,6 +6,8 @@ import { BrokerService } from '../../broker/broker.service';
 import { FleetView } from '../../fleet/fleet-view.service';
 import { CredentialsService, type IssuedCredential } from '../credentials.service';
 import { fieldError, isUniqueViolation } from '../errors';
+import { AuditService, diff } from '../../audit/audit.service';
+import { pathInScope, type Principal } from '../../access/scope';
 import { StationsRepository } from '../stations/stations.repository';
 import { UnitsRepository } from '../units/units.repository';
 import { LIFECYCLE_TRANSITIONS, RETIRED_LIFECYCLES, canTransition } from './cluster-lifecycle';
@@ -25,7 +27,31 @@ interface Placement {
   communeId: string;
   villageId: string | null;
   stationId: string | null;
+  /** Path of the commune, for scope and the audit log. */
+  communePath: string;
 }
+
+/** Fields compared for the audit log (everything a person can change). */
+const AUDITED: (keyof Cluster)[] = [
+  'code',
+  'name',
+  'kind',
+  'lifecycle',
+  'communeId',
+  'villageId',
+  'stationId',
+  'latitude',
+  'longitude',
+  'address',
+  'vendor',
+  'model',
+  'firmware',
+  'serial',
+  'msisdn',
+  'iccid',
+  'installedOn',
+  'notes',
+];
 
 const nfc = <T extends string | null | undefined>(value: T): T =>
   (typeof value === 'string' ? value.normalize('NFC') : value) as T;
@@ -43,17 +69,18 @@ export class ClustersService {
     private readonly credentials: CredentialsService,
     private readonly broker: BrokerService,
     private readonly fleet: FleetView,
+    private readonly audit: AuditService,
   ) {}
 
-  async list(query: ClusterQuery): Promise<Page<ClusterView>> {
+  async list(principal: Principal, query: ClusterQuery): Promise<Page<ClusterView>> {
     const online =
       query.online === undefined ? undefined : { online: query.online, ids: this.fleet.onlineIds() };
-    const [rows, total] = await this.clusters.list({ ...query, online });
+    const [rows, total] = await this.clusters.list({ ...query, online, scope: principal.scope });
     return { items: rows.map((row) => this.view(row)), total, page: query.page, pageSize: query.pageSize };
   }
 
-  async get(id: string): Promise<ClusterDetailView> {
-    const row = await this.require(id);
+  async get(principal: Principal, id: string): Promise<ClusterDetailView> {
+    const row = await this.require(principal, id);
     const live = row.kind === 'ip' ? this.fleet.get(id) : undefined;
     return {
       ...this.view(row),
@@ -75,37 +102,49 @@ export class ClustersService {
     };
   }
 
-  async create(dto: CreateClusterDto): Promise<CreatedClusterView> {
+  async create(principal: Principal, dto: CreateClusterDto): Promise<CreatedClusterView> {
     checkPosition(dto.latitude ?? null, dto.longitude ?? null);
-    const placement = await this.place(dto.communeId, dto.villageId ?? null, dto.stationId);
+    const { communePath, ...placement } = await this.place(
+      principal,
+      dto.communeId,
+      dto.villageId ?? null,
+      dto.stationId,
+    );
     if (await this.clusters.codeTaken(dto.code)) throw codeTaken(dto.code);
     const id = randomUUID();
     let issued: IssuedCredential | null;
     try {
       issued = await this.clusters.transaction(async (manager) => {
-        await this.clusters.insert(
-          {
-            id,
-            code: dto.code,
-            name: nfc(dto.name),
-            kind: dto.kind,
-            lifecycle: dto.lifecycle ?? 'active',
-            ...placement,
-            latitude: dto.latitude ?? null,
-            longitude: dto.longitude ?? null,
-            address: nfc(dto.address) ?? null,
-            vendor: dto.vendor ?? null,
-            model: dto.model ?? null,
-            firmware: dto.firmware ?? null,
-            serial: dto.serial ?? null,
-            msisdn: dto.msisdn ?? null,
-            iccid: dto.iccid ?? null,
-            installedOn: dto.installedOn ?? null,
-            notes: nfc(dto.notes) ?? null,
-          },
-          manager,
-        );
-        return dto.kind === 'ip' ? this.credentials.issue(id, manager) : null;
+        const cluster = {
+          id,
+          code: dto.code,
+          name: nfc(dto.name),
+          kind: dto.kind,
+          lifecycle: dto.lifecycle ?? 'active',
+          ...placement,
+          latitude: dto.latitude ?? null,
+          longitude: dto.longitude ?? null,
+          address: nfc(dto.address) ?? null,
+          vendor: dto.vendor ?? null,
+          model: dto.model ?? null,
+          firmware: dto.firmware ?? null,
+          serial: dto.serial ?? null,
+          msisdn: dto.msisdn ?? null,
+          iccid: dto.iccid ?? null,
+          installedOn: dto.installedOn ?? null,
+          notes: nfc(dto.notes) ?? null,
+        };
+        await this.clusters.insert(cluster, manager);
+        const credential = dto.kind === 'ip' ? await this.credentials.issue(id, manager) : null;
+        await this.audit.record(manager, principal, {
+          action: 'cluster.create',
+          objectType: 'cluster',
+          objectId: id,
+          unitPath: communePath,
+          changes: diff(null, cluster as Cluster, AUDITED),
+          detail: credential ? { credential: 'issued' } : null,
+        });
+        return credential;
       });
     } catch (err) {
       if (isUniqueViolation(err)) throw codeTaken(dto.code);
@@ -122,8 +161,8 @@ export class ClustersService {
     };
   }
 
-  async update(id: string, dto: UpdateClusterDto): Promise<ClusterDetailView> {
-    const current = await this.require(id);
+  async update(principal: Principal, id: string, dto: UpdateClusterDto): Promise<ClusterDetailView> {
+    const current = await this.require(principal, id);
     if (dto.kind !== undefined && dto.kind !== current.kind)
       throw fieldError(
         'kind',
@@ -147,7 +186,13 @@ export class ClustersService {
       // A village or station belongs to one commune: moving the cluster drops them unless new ones are given.
       const villageId = dto.villageId !== undefined ? dto.villageId : moved ? null : current.villageId;
       const stationId = dto.stationId !== undefined ? dto.stationId : moved ? undefined : current.stationId;
-      Object.assign(changes, await this.place(communeId, villageId, stationId));
+      const { communePath: _path, ...placement } = await this.place(
+        principal,
+        communeId,
+        villageId,
+        stationId,
+      );
+      Object.assign(changes, placement);
     }
     const latitude = dto.latitude !== undefined ? dto.latitude : current.latitude;
     const longitude = dto.longitude !== undefined ? dto.longitude : current.longitude;
@@ -167,11 +212,21 @@ export class ClustersService {
 
     const retiring =
       current.kind === 'ip' && changes.lifecycle !== undefined && RETIRED_LIFECYCLES.has(changes.lifecycle);
+    const changed = diff(current, { ...current, ...changes } as Cluster, AUDITED);
+    if (Object.keys(changed).length === 0) return this.get(principal, id);
     try {
       await this.clusters.transaction(async (manager) => {
         await this.clusters.update(id, changes, manager);
         // A replaced or decommissioned device must not connect any more.
         if (retiring) await this.credentials.revoke(id, manager);
+        await this.audit.record(manager, principal, {
+          action: 'cluster.update',
+          objectType: 'cluster',
+          objectId: id,
+          unitPath: current.commune?.path ?? null,
+          changes: changed,
+          detail: retiring ? { credential: 'revoked' } : null,
+        });
       });
     } catch (err) {
       if (isUniqueViolation(err) && changes.code) throw codeTaken(changes.code);
@@ -181,12 +236,25 @@ export class ClustersService {
       this.fleet.forget(id);
       this.broker.disconnect(id); // a revoked credential must not keep an open session
     }
-    return this.get(id);
+    return this.get(principal, id);
   }
 
-  async remove(id: string): Promise<void> {
-    const row = await this.require(id);
-    if (row.lifecycle !== 'planned' || !(await this.clusters.deleteIf(id, 'planned'))) {
+  async remove(principal: Principal, id: string): Promise<void> {
+    const row = await this.require(principal, id);
+    const deleted =
+      row.lifecycle === 'planned' &&
+      (await this.clusters.transaction(async (manager) => {
+        if (!(await this.clusters.deleteIf(id, 'planned', manager))) return false;
+        await this.audit.record(manager, principal, {
+          action: 'cluster.delete',
+          objectType: 'cluster',
+          objectId: id,
+          unitPath: row.commune?.path ?? null,
+          changes: diff(row, null, AUDITED),
+        });
+        return true;
+      }));
+    if (!deleted) {
       const now = (await this.clusters.findById(id))?.lifecycle ?? row.lifecycle;
       throw new ConflictException(
         `cluster ${row.code} is ${now}: only planned clusters can be deleted; decommission it instead (PATCH lifecycle=decommissioned) so its history is kept`,
@@ -195,15 +263,24 @@ export class ClustersService {
     this.fleet.forget(id);
   }
 
-  async rotateCredential(id: string): Promise<RotatedCredentialView> {
-    const row = await this.require(id);
+  async rotateCredential(principal: Principal, id: string): Promise<RotatedCredentialView> {
+    const row = await this.require(principal, id);
     if (row.kind !== 'ip')
       throw new ConflictException(
         `cluster ${row.code} is ${row.kind}: only IP clusters have an MQTT credential`,
       );
     if (RETIRED_LIFECYCLES.has(row.lifecycle))
       throw new ConflictException(`cluster ${row.code} is ${row.lifecycle}: its credential stays revoked`);
-    const issued = await this.credentials.issue(id);
+    const issued = await this.clusters.transaction(async (manager) => {
+      const credential = await this.credentials.issue(id, manager);
+      await this.audit.record(manager, principal, {
+        action: 'cluster.credential_rotate',
+        objectType: 'cluster',
+        objectId: id,
+        unitPath: row.commune?.path ?? null,
+      });
+      return credential;
+    });
     this.credentials.prime([issued]);
     this.fleet.register(id);
     return { credential: this.credential(id, issued.secret) };
@@ -211,6 +288,7 @@ export class ClustersService {
 
   /** Where a cluster hangs: a commune, optionally a village of it and the commune's station. */
   async place(
+    principal: Principal,
     communeId: string,
     villageId: string | null,
     stationId: string | null | undefined,
@@ -223,6 +301,8 @@ export class ClustersService {
         'isCommune',
         `communeId must be a commune: ${label(commune)} is a ${commune.level}`,
       );
+    if (!pathInScope(principal.scope, commune.path))
+      throw new ForbiddenException(`commune ${label(commune)} is outside your scope`);
     if (villageId !== null) {
       const village = await this.units.findById(villageId);
       if (!village || village.level !== 'village' || village.parentId !== commune.id)
@@ -235,7 +315,7 @@ export class ClustersService {
     if (stationId === undefined) {
       stationId = (await this.stations.findByCommune(commune.id))?.id ?? null;
     } else if (stationId !== null) {
-      const station = await this.stations.findById(stationId);
+      const station = await this.stations.findById(stationId, null);
       if (!station || station.communeId !== commune.id)
         throw fieldError(
           'stationId',
@@ -243,7 +323,7 @@ export class ClustersService {
           `stationId must be the station of ${label(commune)}`,
         );
     }
-    return { communeId: commune.id, villageId, stationId };
+    return { communeId: commune.id, villageId, stationId, communePath: commune.path };
   }
 
   private view(row: Cluster): ClusterView {
@@ -260,8 +340,9 @@ export class ClustersService {
     return { username: id, clientId: id, password: secret, ...(brokerUrl ? { brokerUrl } : {}) };
   }
 
-  private async require(id: string): Promise<Cluster> {
-    const row = await this.clusters.findById(id);
+  /** A cluster inside the caller's scope; 404 for any other, so ids outside it are not even confirmed. */
+  private async require(principal: Principal, id: string): Promise<Cluster> {
+    const row = await this.clusters.findInScope(id, principal.scope);
     if (!row) throw new NotFoundException(`cluster ${id} not found`);
     return row;
   }

@@ -21,6 +21,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { Page } from '../../common/pagination';
+import { CurrentPrincipal, RequirePermission } from '../../access/access.decorators';
+import type { Principal } from '../../access/scope';
 import { StationsService } from './stations.service';
 import { CreateStationDto, StationPage, StationQuery, StationView, UpdateStationDto } from './station.dto';
 
@@ -30,43 +32,55 @@ export class StationsController {
   constructor(private readonly stations: StationsService) {}
 
   @Get()
+  @RequirePermission('stations.read')
   @ApiOperation({ summary: 'Commune stations, filtered by any unit above them, paged' })
   @ApiOkResponse({ type: StationPage })
-  list(@Query() query: StationQuery): Promise<Page<StationView>> {
-    return this.stations.list(query);
+  list(@CurrentPrincipal() principal: Principal, @Query() query: StationQuery): Promise<Page<StationView>> {
+    return this.stations.list(principal, query);
   }
 
   @Post()
+  @RequirePermission('stations.write')
   @ApiOperation({ summary: "Register a commune's station (one per commune)" })
   @ApiCreatedResponse({ type: StationView })
   @ApiBadRequestResponse({ description: 'Invalid field, or communeId is not a commune' })
   @ApiConflictResponse({ description: 'The commune already has a station' })
-  create(@Body() dto: CreateStationDto): Promise<StationView> {
-    return this.stations.create(dto);
+  create(@CurrentPrincipal() principal: Principal, @Body() dto: CreateStationDto): Promise<StationView> {
+    return this.stations.create(principal, dto);
   }
 
   @Get(':id')
+  @RequirePermission('stations.read')
   @ApiOperation({ summary: 'One station' })
   @ApiOkResponse({ type: StationView })
   @ApiNotFoundResponse()
-  get(@Param('id', ParseUUIDPipe) id: string): Promise<StationView> {
-    return this.stations.get(id);
+  get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<StationView> {
+    return this.stations.get(principal, id);
   }
 
   @Patch(':id')
+  @RequirePermission('stations.write')
   @ApiOperation({ summary: 'Change a station (null clears an optional field)' })
   @ApiOkResponse({ type: StationView })
   @ApiNotFoundResponse()
-  update(@Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateStationDto): Promise<StationView> {
-    return this.stations.update(id, dto);
+  update(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+    @Body() dto: UpdateStationDto,
+  ): Promise<StationView> {
+    return this.stations.update(principal, id, dto);
   }
 
   @Delete(':id')
+  @RequirePermission('stations.write')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a station; its clusters stay, without a station' })
   @ApiNoContentResponse()
   @ApiNotFoundResponse()
-  remove(@Param('id', ParseUUIDPipe) id: string): Promise<void> {
-    return this.stations.remove(id);
+  remove(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    return this.stations.remove(principal, id);
   }
 }

@@ -6,11 +6,13 @@ import { Cluster, Station } from '@loa-xa/persistence';
 import { containsPattern, foldSql } from '../text-search';
 import { communeUnderUnitSql } from '../tree-sql';
 import type { StationSort } from './station.dto';
+import { whereInScope, type Scope } from '../../access/scope';
 
 export type NewStation = Pick<Station, 'communeId' | 'name' | 'address' | 'phone' | 'isIp' | 'establishedOn'>;
 export type StationChanges = Partial<Pick<Station, 'name' | 'address' | 'phone' | 'isIp' | 'establishedOn'>>;
 
 export interface StationFilter {
+  scope: Scope | null;
   unitId?: string;
   isIp?: boolean;
   q?: string;
@@ -35,8 +37,18 @@ export class StationsRepository {
     return this.dataSource.transaction(work);
   }
 
-  findById(id: string): Promise<Station | null> {
-    return this.dataSource.getRepository(Station).findOne({ where: { id }, relations: { commune: true } });
+  /** A station with its commune, if it lies inside the scope. */
+  findById(
+    id: string,
+    scope: Scope | null,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<Station | null> {
+    const query = manager
+      .getRepository(Station)
+      .createQueryBuilder('s')
+      .innerJoinAndSelect('s.commune', 'commune')
+      .where('s.id = :id', { id });
+    return whereInScope(query, scope, 'commune.path').getOne();
   }
 
   findByCommune(
@@ -57,6 +69,7 @@ export class StationsRepository {
       .getRepository(Station)
       .createQueryBuilder('s')
       .innerJoinAndSelect('s.commune', 'commune');
+    whereInScope(query, filter.scope, 'commune.path');
     if (filter.unitId) query.andWhere(communeUnderUnitSql('commune', 'unitId'), { unitId: filter.unitId });
     if (filter.isIp !== undefined) query.andWhere('s.is_ip = :isIp', { isIp: filter.isIp });
     if (filter.q) query.andWhere(`${foldSql('s.name')} LIKE :q`, { q: containsPattern(filter.q) });
@@ -92,14 +105,14 @@ export class StationsRepository {
     return id;
   }
 
-  async update(id: string, changes: StationChanges): Promise<void> {
+  async update(id: string, changes: StationChanges, manager: EntityManager): Promise<void> {
     if (Object.keys(changes).length === 0) return;
-    await this.dataSource.getRepository(Station).update({ id }, changes as QueryDeepPartialEntity<Station>);
+    await manager.getRepository(Station).update({ id }, changes as QueryDeepPartialEntity<Station>);
   }
 
   /** Deletes a station; its clusters keep existing without one (the foreign key sets NULL). */
-  async delete(id: string): Promise<boolean> {
-    const result = await this.dataSource.getRepository(Station).delete({ id });
+  async delete(id: string, manager: EntityManager): Promise<boolean> {
+    const result = await manager.getRepository(Station).delete({ id });
     return (result.affected ?? 0) > 0;
   }
 }

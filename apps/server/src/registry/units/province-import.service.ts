@@ -5,6 +5,7 @@ import type { UnitLevel } from '@loa-xa/persistence';
 import { DVHCVN_DATE, DvhcvnSource, type OfficialUnit } from './dvhcvn.source';
 import { UnitsRepository, type NewUnit, type UnitChange } from './units.repository';
 import type { ProvinceImportResult } from './unit.dto';
+import { AuditService, SYSTEM, type Actor } from '../../audit/audit.service';
 
 interface Placed {
   id: string;
@@ -30,9 +31,10 @@ export class ProvinceImportService {
   constructor(
     private readonly source: DvhcvnSource,
     private readonly units: UnitsRepository,
+    private readonly audit: AuditService,
   ) {}
 
-  async importProvince(provinceCode: string): Promise<ProvinceImportResult> {
+  async importProvince(provinceCode: string, actor: Actor = SYSTEM): Promise<ProvinceImportResult> {
     const official = await this.source.province(provinceCode);
     if (!official) {
       const codes = await this.source.provinceCodes();
@@ -60,6 +62,14 @@ export class ProvinceImportService {
         ),
         counts,
       );
+      const outcome = { ...counts, districts: districts.length, communes: communes.length };
+      await this.audit.record(manager, actor, {
+        action: 'unit.import',
+        objectType: 'unit',
+        objectId: province.id,
+        unitPath: province.path,
+        detail: { provinceCode, source: DVHCVN_DATE, ...outcome },
+      });
       return {
         province: {
           id: province.id,
@@ -68,9 +78,7 @@ export class ProvinceImportService {
           name: province.name,
           type: province.type,
         },
-        ...counts,
-        districts: districts.length,
-        communes: communes.length,
+        ...outcome,
       };
     });
   }

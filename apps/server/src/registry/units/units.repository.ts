@@ -4,6 +4,7 @@ import { DataSource, In, type EntityManager } from 'typeorm';
 import { AdminUnit, type UnitEra, type UnitLevel } from '@loa-xa/persistence';
 import { containsPattern, foldSql } from '../text-search';
 import type { UnitSort } from './unit.dto';
+import { whereInScope, type Scope } from '../../access/scope';
 
 export type NewUnit = Pick<
   AdminUnit,
@@ -12,6 +13,8 @@ export type NewUnit = Pick<
 export type UnitChange = Pick<AdminUnit, 'id' | 'name' | 'type' | 'parentId' | 'path'>;
 
 export interface UnitFilter {
+  /** Only units inside this scope (null: all). */
+  scope: Scope | null;
   level?: UnitLevel;
   era?: UnitEra;
   parentId?: string;
@@ -48,6 +51,7 @@ export class UnitsRepository {
 
   list(filter: UnitFilter): Promise<[AdminUnit[], number]> {
     const query = this.dataSource.getRepository(AdminUnit).createQueryBuilder('u');
+    whereInScope(query, filter.scope, 'u.path', 'unitScope');
     if (filter.level) query.andWhere('u.level = :level', { level: filter.level });
     if (filter.era) query.andWhere('u.era = :era', { era: filter.era });
     if (filter.parentId) query.andWhere('u.parent_id = :parentId', { parentId: filter.parentId });
@@ -70,9 +74,9 @@ export class UnitsRepository {
     return this.dataSource.getRepository(AdminUnit).existsBy({ era, level, code });
   }
 
-  async insert(unit: NewUnit): Promise<AdminUnit> {
-    await this.dataSource.getRepository(AdminUnit).insert(unit);
-    return (await this.findById(unit.id)) as AdminUnit;
+  async insert(unit: NewUnit, manager: EntityManager): Promise<AdminUnit> {
+    await manager.getRepository(AdminUnit).insert(unit);
+    return (await this.findById(unit.id, manager)) as AdminUnit;
   }
 
   /** Serialises imports of the official list, so two at once cannot both insert the same codes. */

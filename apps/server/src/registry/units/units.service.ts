@@ -1,9 +1,11 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { AdminUnit, UnitEra } from '@loa-xa/persistence';
 import type { Page } from '../../common/pagination';
 import { fieldError, isUniqueViolation } from '../errors';
 import { UnitsRepository } from './units.repository';
+import { AuditService, diff } from '../../audit/audit.service';
+import { pathInScope, type Principal } from '../../access/scope';
 import {
   UnitDetailView,
   UnitRef,
@@ -18,17 +20,20 @@ const label = (unit: AdminUnit) => `${unit.level} ${unit.code} (${unit.name}, ${
 /** The administrative tree: browsing, and the units people add by hand (villages, the post-2025 tree). */
 @Injectable()
 export class UnitsService {
-  constructor(private readonly units: UnitsRepository) {}
+  constructor(
+    private readonly units: UnitsRepository,
+    private readonly audit: AuditService,
+  ) {}
 
-  async list(query: UnitQuery): Promise<Page<UnitView>> {
+  async list(principal: Principal, query: UnitQuery): Promise<Page<UnitView>> {
     // Children share their parent's era, so the default era applies only to searches across the tree.
     const era = query.era ?? (query.parentId ? undefined : 'pre_2025');
-    const [rows, total] = await this.units.list({ ...query, era });
+    const [rows, total] = await this.units.list({ ...query, era, scope: principal.scope });
     return { items: rows.map((u) => UnitView.from(u)), total, page: query.page, pageSize: query.pageSize };
   }
 
-  async get(id: string): Promise<UnitDetailView> {
-    const unit = await this.require(id);
+  async get(principal: Principal, id: string): Promise<UnitDetailView> {
+    const unit = await this.require(principal, id);
     const ancestorIds = unit.path.split('/').filter((part) => part && part !== unit.id);
     const [ancestors, childCount] = await Promise.all([
       this.units.findByIds(ancestorIds),
@@ -42,27 +47,44 @@ export class UnitsService {
     };
   }
 
-  async children(id: string, query: UnitChildrenQuery): Promise<Page<UnitView>> {
-    await this.require(id);
-    const [rows, total] = await this.units.list({ ...query, parentId: id });
+  async children(principal: Principal, id: string, query: UnitChildrenQuery): Promise<Page<UnitView>> {
+    await this.require(principal, id);
+    const [rows, total] = await this.units.list({ ...query, parentId: id, scope: principal.scope });
     return { items: rows.map((u) => UnitView.from(u)), total, page: query.page, pageSize: query.pageSize };
   }
 
-  async create(dto: CreateUnitDto): Promise<UnitView> {
+  async create(principal: Principal, dto: CreateUnitDto): Promise<UnitView> {
     const { era, parent } = await this.placement(dto);
+    if (parent ? !pathInScope(principal.scope, parent.path) : principal.scope !== null)
+      throw new ForbiddenException(
+        parent ? `${label(parent)} is outside your scope` : 'only an administrator creates provinces',
+      );
     const code = dto.code;
     if (await this.units.codeTaken(era, dto.level, code)) throw this.duplicate(era, dto.level, code);
     const id = randomUUID();
     try {
-      const unit = await this.units.insert({
-        id,
-        code,
-        level: dto.level,
-        era,
-        name: dto.name.normalize('NFC'),
-        type: dto.type?.normalize('NFC') ?? null,
-        parentId: parent?.id ?? null,
-        path: parent ? `${parent.path}/${id}` : id,
+      const unit = await this.units.transaction(async (manager) => {
+        const created = await this.units.insert(
+          {
+            id,
+            code,
+            level: dto.level,
+            era,
+            name: dto.name.normalize('NFC'),
+            type: dto.type?.normalize('NFC') ?? null,
+            parentId: parent?.id ?? null,
+            path: parent ? `${parent.path}/${id}` : id,
+          },
+          manager,
+        );
+        await this.audit.record(manager, principal, {
+          action: 'unit.create',
+          objectType: 'unit',
+          objectId: id,
+          unitPath: created.path,
+          changes: diff(null, created, ['code', 'level', 'era', 'name', 'type', 'parentId']),
+        });
+        return created;
       });
       return UnitView.from(unit);
     } catch (err) {
@@ -115,9 +137,11 @@ export class UnitsService {
       );
   }
 
-  private async require(id: string): Promise<AdminUnit> {
+  /** A unit inside the caller's scope; 404 for any other, so ids outside it are not even confirmed. */
+  private async require(principal: Principal, id: string): Promise<AdminUnit> {
     const unit = await this.units.findById(id);
-    if (!unit) throw new NotFoundException(`unit ${id} not found`);
+    if (!unit || !pathInScope(principal.scope, unit.path))
+      throw new NotFoundException(`unit ${id} not found`);
     return unit;
   }
 
