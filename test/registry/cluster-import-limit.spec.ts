@@ -41,7 +41,11 @@ describe('registry: CSV import size limit (CSV_LIMIT_BYTES)', () => {
   it('answers 413 to a multipart file over the limit and imports nothing', async () => {
     const form = new FormData();
     form.append('file', new Blob([csvOf(3000, 'BIGF')], { type: 'text/csv' }), 'big.csv');
-    const res = await fetch(server.url('/api/v1/clusters/import'), { method: 'POST', body: form });
+    const res = await fetch(server.url('/api/v1/clusters/import'), {
+      method: 'POST',
+      body: form,
+      headers: { authorization: `Bearer ${server.adminToken}` },
+    });
     expect(res.status).toBe(413);
     expect(((await res.json()) as { statusCode: number }).statusCode).toBe(413);
     expect(await clusterCodes(server, 'q=BIGF-')).toEqual([]);
@@ -56,7 +60,11 @@ describe('registry: CSV import size limit (CSV_LIMIT_BYTES)', () => {
     expect(res.status).toBe(201);
     const form = new FormData();
     form.append('file', new Blob([csvOf(1500, 'SMALLF')], { type: 'text/csv' }), 'small.csv');
-    const uploaded = await fetch(server.url('/api/v1/clusters/import'), { method: 'POST', body: form });
+    const uploaded = await fetch(server.url('/api/v1/clusters/import'), {
+      method: 'POST',
+      body: form,
+      headers: { authorization: `Bearer ${server.adminToken}` },
+    });
     expect(uploaded.status).toBe(201);
     const rows = small.trim().split('\n').length - 1;
     expect(res.body.imported).toBe(rows);

@@ -42,7 +42,11 @@ describe('registry: CSV import of clusters', () => {
   const upload = async (content: string | Buffer, query = '', field = 'file') => {
     const form = new FormData();
     form.append(field, new Blob([content], { type: 'text/csv' }), 'cum-loa.csv');
-    const res = await fetch(server.url(`/api/v1/clusters/import${query}`), { method: 'POST', body: form });
+    const res = await fetch(server.url(`/api/v1/clusters/import${query}`), {
+      method: 'POST',
+      body: form,
+      headers: { authorization: `Bearer ${server.adminToken}` },
+    });
     return { status: res.status, body: (await res.json()) as ImportBody };
   };
   const listed = (prefix: string) => clusterCodes(server, `q=${encodeURIComponent(prefix)}&pageSize=500`);
