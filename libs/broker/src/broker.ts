@@ -13,6 +13,7 @@ import { WebSocketServer, createWebSocketStream } from 'ws';
 import { MAX_PACKET_BYTES, type DropReason } from '@loa-xa/protocol';
 import { mayPublish, maySubscribe, type BrokerPrincipal } from './access-policy';
 import { limitPacketSize } from './packet-limit';
+import { TokenBucket, type RateLimit } from './rate-limiter';
 
 export type AuthResult =
   | { ok: true; principal: BrokerPrincipal }
@@ -25,7 +26,7 @@ export interface BrokerHooks {
     username: string | undefined,
     password: Buffer | undefined,
   ): Promise<AuthResult>;
-  /** A message the broker refused (foreign topic, oversize): counted by the caller. */
+  /** A message the broker refused (foreign topic, oversize, over the rate limit): counted by the caller. */
   onDrop?(reason: DropReason, clientId: string | undefined, topic: string | undefined): void;
   /** A connection the broker refused at CONNECT. */
   onAuthFailure?(reason: string, clientId: string | undefined): void;
@@ -51,6 +52,14 @@ export interface BrokerOptions {
   hooks: BrokerHooks;
   /** aedes heartbeat for $SYS and keepalive checks. */
   heartbeatIntervalMs?: number;
+  /**
+   * Publishes each device client may make (a token bucket per connection); beyond it they are acknowledged
+   * but dropped and counted as `rate_limited`. Service principals (the server) and wills are exempt.
+   * Absent: no limit.
+   */
+  rateLimit?: RateLimit;
+  /** Monotonic clock in ms for the rate limit (tests); performance.now() by default. */
+  now?: () => number;
 }
 
 export interface BrokerAddresses {
@@ -62,7 +71,12 @@ export interface BrokerAddresses {
 
 const PRINCIPAL = Symbol('loa.principal');
 const DENIED = Symbol('loa.denied');
-type ClientWithPrincipal = Client & { [PRINCIPAL]?: BrokerPrincipal };
+const BUCKET = Symbol('loa.bucket');
+type ClientWithPrincipal = Client & {
+  [PRINCIPAL]?: BrokerPrincipal;
+  [BUCKET]?: TokenBucket;
+  will?: unknown;
+};
 type PacketWithMark = AedesPublishPacket & { [DENIED]?: true };
 
 class ConnectRefused extends Error {
@@ -84,9 +98,11 @@ export class EmbeddedBroker {
   private readonly wsServers: WebSocketServer[] = [];
   readonly addresses: BrokerAddresses = {};
   private readonly maxPacketBytes: number;
+  private readonly now: () => number;
 
   constructor(private readonly options: BrokerOptions) {
     this.maxPacketBytes = options.maxPacketBytes ?? MAX_PACKET_BYTES;
+    this.now = options.now ?? (() => performance.now());
     const hooks = options.hooks;
     this.aedes = new Aedes({
       heartbeatInterval: options.heartbeatIntervalMs ?? 60_000,
@@ -112,11 +128,18 @@ export class EmbeddedBroker {
           });
       },
       authorizePublish: (client, packet, done) => {
-        const principal = client ? (client as ClientWithPrincipal)[PRINCIPAL] : undefined;
         // client is null when aedes republishes a will after a restart; wills were checked when registered.
-        if (client === null || (principal && mayPublish(principal, packet.topic))) return done(null);
-        // Drop silently (as Mosquitto does) instead of closing the connection, so a misconfigured device
-        // keeps its other traffic flowing; the drop is counted.
+        if (client === null) return done(null);
+        const principal = (client as ClientWithPrincipal)[PRINCIPAL];
+        // Drop silently (as Mosquitto does) instead of closing the connection, so a misconfigured or
+        // flooding device keeps its other traffic flowing; the drop is counted. A QoS 1 publish is still
+        // acknowledged, so the device does not retransmit it forever.
+        if (!this.withinRate(client as ClientWithPrincipal, packet)) {
+          (packet as PacketWithMark)[DENIED] = true;
+          hooks.onDrop?.('rate_limited', client.id, packet.topic);
+          return done(null);
+        }
+        if (principal && mayPublish(principal, packet.topic)) return done(null);
         (packet as PacketWithMark)[DENIED] = true;
         hooks.onDrop?.('topic', client.id, packet.topic);
         done(null);
@@ -134,9 +157,25 @@ export class EmbeddedBroker {
       if (principal) hooks.onClientConnected?.(principal, client.id);
     });
     this.aedes.on('clientDisconnect', (client) => {
+      delete (client as ClientWithPrincipal)[BUCKET]; // a new connection starts with a full bucket
       const principal = (client as ClientWithPrincipal)[PRINCIPAL];
       if (principal) hooks.onClientDisconnected?.(principal, client.id);
     });
+  }
+
+  /**
+   * Spends one of a device connection's publish tokens. Services (the server's own clients) are not limited,
+   * nor are wills: an `offline` status must never be lost because the device was chatty before it died.
+   */
+  private withinRate(client: ClientWithPrincipal, packet: PublishPacket): boolean {
+    const limit = this.options.rateLimit;
+    if (!limit || client[PRINCIPAL]?.kind !== 'device') return true;
+    // A will reaches here as the client's own `will` object, or (from another broker) with a brokerId.
+    if (packet === client.will || 'brokerId' in packet) return true;
+    const now = this.now();
+    let bucket = client[BUCKET];
+    if (!bucket) bucket = client[BUCKET] = new TokenBucket(limit, now);
+    return bucket.take(now);
   }
 
   /** aedes publishes whatever authorizePublish lets through; a marked packet is acknowledged but not routed. */

@@ -22,6 +22,7 @@ export const DROP_REASONS = [
   'unknown_cluster', // topic names a cluster the registry does not know
   'unknown_command', // ack for a command id the server never sent to this cluster
   'overload', // the server's write queue was full (database too slow); the message was not stored
+  'rate_limited', // the device published faster than its limit (MQTT_RATE_PER_S, MQTT_BURST); acknowledged, not delivered
 ] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 

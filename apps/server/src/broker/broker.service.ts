@@ -49,6 +49,8 @@ export class BrokerService implements OnApplicationShutdown {
       tlsPort: this.config.mqttTlsPort,
       wssPort: this.config.mqttWssPort,
       tls,
+      // Per device connection; the server's own clients are services and are not limited.
+      rateLimit: { ratePerS: this.config.mqttRatePerS, burst: this.config.mqttBurst },
       hooks: {
         authenticate: (clientId, username, password) => this.authenticate(clientId, username, password),
         onDrop: (reason, clientId, topic) =>

@@ -43,6 +43,11 @@ export class MetricsService {
     labelNames: ['reason'],
     registers: [this.registry],
   });
+  readonly previousCredentialUsed = new Counter({
+    name: 'loa_mqtt_previous_credential_used_total',
+    help: 'Device connections accepted with the secret a rotation replaced (inside its grace period)',
+    registers: [this.registry],
+  });
   readonly batchWriteSeconds = new Histogram({
     name: 'loa_db_batch_write_seconds',
     help: 'Duration of one batched write of device data, by kind',

@@ -4,7 +4,8 @@ import { Cluster } from './cluster.entity';
 /**
  * The MQTT credential of an IP cluster: username = cluster id, password = a random 256-bit secret shown once.
  * Only its SHA-256 is stored: the secret has full entropy, so a slow KDF adds nothing but connect latency
- * when thousands of clusters reconnect at once.
+ * when thousands of clusters reconnect at once. After a rotation the previous digest is kept for a grace
+ * period, so a device can be reconfigured without losing its connection.
  */
 @Entity('cluster_credential')
 export class ClusterCredential {
@@ -23,4 +24,14 @@ export class ClusterCredential {
 
   @Column({ type: 'timestamptz', name: 'revoked_at', nullable: true })
   revokedAt!: Date | null;
+
+  /**
+   * The digest this one replaced at the last rotation. It still connects until `previousValidUntil`, and
+   * only until the device first connects with the new secret (then both columns are cleared).
+   */
+  @Column({ type: 'varchar', length: 64, name: 'previous_secret_sha256', nullable: true })
+  previousSecretSha256!: string | null;
+
+  @Column({ type: 'timestamptz', name: 'previous_valid_until', nullable: true })
+  previousValidUntil!: Date | null;
 }
