@@ -56,16 +56,18 @@ describe('parseCliArgs', () => {
 
   it('needs --api, --commune and --clusters with --provision', () => {
     expect(() => parseCliArgs(['--provision', '--api', 'http://x'])).toThrow(/--commune, --clusters/);
-    const config = parseCliArgs([
-      '--provision',
-      '--api',
-      'http://x',
-      '--commune',
-      '00001',
-      '--clusters',
-      '3',
-    ]);
-    expect(config).toMatchObject({ provision: true, clusters: 3, commune: '00001' });
+    const argv = ['--provision', '--api', 'http://x', '--commune', '00001', '--clusters', '3'];
+    expect(() => parseCliArgs(argv)).toThrow(/needs credentials for the API: set LOA_API_KEY/);
+    const config = parseCliArgs(argv, { LOA_API_KEY: 'lxk_abc_def' });
+    expect(config).toMatchObject({
+      provision: true,
+      clusters: 3,
+      commune: '00001',
+      auth: 'Bearer lxk_abc_def',
+    });
+    expect(parseCliArgs([...argv, '--api-key', 'lxk_x_y']).auth).toBe('Bearer lxk_x_y');
+    expect(parseCliArgs([...argv, '--auth', 'Bearer t']).auth).toBe('Bearer t');
+    expect(() => parseCliArgs([...argv, '--auth', 'Bearer t', '--api-key', 'k'])).toThrow(/not both/);
   });
 
   it.each([
@@ -91,6 +93,8 @@ describe('parseCliArgs', () => {
       '--commune',
       '--clusters',
       '--code-prefix',
+      '--api-key',
+      '--auth',
       '--telemetry-interval',
       '--keepalive',
       '--clock-skew',

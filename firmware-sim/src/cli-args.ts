@@ -19,7 +19,10 @@ Clusters:
   --commune CODE            official code of the commune the clusters belong to (with --provision)
   --clusters N              how many clusters to create (with --provision)
   --code-prefix P           cluster codes are P-0001, P-0002, ... (default SIM-<commune>)
-  --auth VALUE              Authorization header for the API, e.g. "Bearer <token>"
+  --api-key KEY             API key (lxk_…) of an account allowed to register clusters in the commune
+                            (with --provision); better in the environment variable LOA_API_KEY, which
+                            other users cannot read in the process list
+  --auth VALUE              raw Authorization header instead, e.g. "Bearer <access token>"
 
 Link and device:
   --broker URL              MQTT broker (default: the credentials file's brokerUrl, else ${DEFAULT_BROKER_URL})
@@ -91,6 +94,7 @@ const STRING_FLAGS = [
   'clusters',
   'code-prefix',
   'auth',
+  'api-key',
   'telemetry-interval',
   'keepalive',
   'clock-skew',
@@ -112,7 +116,7 @@ const STRING_FLAGS = [
 ] as const;
 type StringFlag = (typeof STRING_FLAGS)[number];
 
-export function parseCliArgs(argv: readonly string[]): CliConfig {
+export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}): CliConfig {
   let values: Partial<Record<StringFlag, string>> & { provision?: boolean; help?: boolean };
   try {
     ({ values } = parseArgs({
@@ -158,7 +162,7 @@ export function parseCliArgs(argv: readonly string[]): CliConfig {
     commune: values.commune,
     clusters: optionalNum('clusters', 1, 100_000),
     codePrefix: values['code-prefix'],
-    auth: values.auth,
+    auth: authorizationOf(values.auth, values['api-key'] ?? env.LOA_API_KEY),
     telemetryIntervalMs: num('telemetry-interval', 60_000, 10, 86_400_000, true),
     keepaliveS: num('keepalive', 60, 0, 65_535, true),
     clockSkewMs: num('clock-skew', 0, -86_400_000, 86_400_000, true),
@@ -187,10 +191,21 @@ export function parseCliArgs(argv: readonly string[]): CliConfig {
     if (missing.length > 0) {
       throw new CliUsageError(`--provision needs ${missing.map((key) => `--${key}`).join(', ')}`);
     }
+    if (!config.auth)
+      throw new CliUsageError(
+        '--provision needs credentials for the API: set LOA_API_KEY (or --api-key, or --auth "Bearer <token>")',
+      );
   } else if (!config.credentials) {
     throw new CliUsageError(
       'nothing to simulate: give --credentials FILE, or --provision to create clusters',
     );
   }
   return config;
+}
+
+/** The Authorization header: a raw --auth value, else an API key as a bearer token. */
+function authorizationOf(auth: string | undefined, apiKey: string | undefined): string | undefined {
+  if (auth && apiKey) throw new CliUsageError('give either --auth or an API key, not both');
+  if (apiKey) return `Bearer ${apiKey.trim()}`;
+  return auth;
 }

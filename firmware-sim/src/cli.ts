@@ -63,7 +63,7 @@ function formatStats(stats: SimFleetStats, elapsedS: number): string {
 async function main(argv: readonly string[]): Promise<number> {
   let config: CliConfig;
   try {
-    config = parseCliArgs(argv);
+    config = parseCliArgs(argv, process.env);
   } catch (error) {
     if (!(error instanceof CliUsageError)) throw error;
     console.error(`error: ${error.message}\nRun with --help for usage.`);

@@ -33,7 +33,7 @@ export interface ProvisionedCluster extends SimCredential {
 export interface ApiOptions {
   /** Base URL of the server, e.g. http://127.0.0.1:3000 */
   apiUrl: string;
-  /** Value of the Authorization header, e.g. "Bearer …" (auth lands in a later issue). */
+  /** Value of the Authorization header, e.g. "Bearer …" (an API key as `Bearer lxk_…`, or an access token). */
   authorization?: string;
   /** Injected for tests; default global fetch. */
   fetchImpl?: typeof fetch;

@@ -96,16 +96,17 @@ describe('simulator CLI', () => {
 
     // A second provisioning run adds to the file instead of overwriting the first clusters' secrets.
     const again = runCli(
-      ['--provision', '--api', api.url, '--commune', '00001', '--clusters', '1'].concat([
-        '--credentials',
-        file,
-        '--broker',
-        broker.url,
-        '--duration',
+      [
+        '--provision',
+        '--api',
+        api.url,
+        '--commune',
+        '00001',
+        '--clusters',
         '1',
-        '--stats-interval',
-        '0',
-      ]),
+        '--api-key',
+        'lxk_k_s',
+      ].concat(['--credentials', file, '--broker', broker.url, '--duration', '1', '--stats-interval', '0']),
     );
     expect((await again.exit).code).toBe(0);
     const merged = await readCredentialsFile(file);

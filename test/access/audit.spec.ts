@@ -39,7 +39,7 @@ describe('audit log', () => {
   }, 60_000);
   afterAll(() => server?.close());
 
-  const entries = async (query: string, auth: object = {}) => {
+  const entries = async (query: string, auth: Record<string, string> = {}) => {
     const res = await request<Page<Entry>>('GET', server.url(`/api/v1/audit?${query}`), undefined, auth);
     expect(res.status).toBe(200);
     return res.body;
