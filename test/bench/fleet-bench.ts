@@ -10,6 +10,7 @@
  * stops by itself.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
@@ -19,6 +20,9 @@ import mqtt from 'mqtt';
 import { allClustersFilter } from '@loa-xa/protocol';
 import { SimFleet, type SimCredential } from '@loa-xa/firmware-sim';
 import { metric } from '../support/metrics';
+import { authorize, defaultAuthorization, logIn } from '../support/http';
+
+const BENCH_PASSWORD = `load-${randomBytes(12).toString('hex')}`;
 
 const { values: args } = parseArgs({
   options: {
@@ -124,9 +128,13 @@ async function api<T>(
   body?: string | object,
   contentType = 'application/json',
 ): Promise<T> {
+  const auth = defaultAuthorization(url);
   const res = await fetch(url, {
     method,
-    headers: body === undefined ? {} : { 'content-type': contentType },
+    headers: {
+      ...(auth ? { authorization: auth } : {}),
+      ...(body === undefined ? {} : { 'content-type': contentType }),
+    },
     body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.text();
@@ -193,6 +201,9 @@ async function runServer(workDir: string): Promise<ServerRun> {
     DEMO_PROVINCE: 'off',
     LOG_LEVEL: 'warn',
     LOG_PRETTY: 'false',
+    // The bench signs in like any client: a known first administrator for this throw-away data dir.
+    ADMIN_USERNAME: 'bench',
+    ADMIN_PASSWORD: BENCH_PASSWORD,
   };
   delete env.DATABASE_URL;
   delete env.MQTT_URL;
@@ -204,6 +215,7 @@ async function runServer(workDir: string): Promise<ServerRun> {
   const brokerUrl = `mqtt://127.0.0.1:${mqttPort}`;
   try {
     await until('server ready', async () => (await fetch(`${httpUrl}/health/ready`)).ok, 120_000, 200);
+    authorize(httpUrl, await logIn(httpUrl, 'bench', BENCH_PASSWORD));
     const credentials = await provision(httpUrl);
     console.log(`provisioned ${credentials.length} clusters`);
     const watch = new ProcessWatch(child.pid as number);
@@ -335,7 +347,10 @@ async function measurePresence(httpUrl: string, fleet: SimFleet, sample: SimCred
 }
 
 async function histogramP99(httpUrl: string, name: string, kind: string): Promise<number> {
-  const text = await (await fetch(`${httpUrl}/metrics`)).text();
+  const auth = defaultAuthorization(`${httpUrl}/metrics`);
+  const text = await (
+    await fetch(`${httpUrl}/metrics`, { headers: auth ? { authorization: auth } : {} })
+  ).text();
   const buckets: [number, number][] = [];
   for (const line of text.split('\n')) {
     const m = new RegExp(`^${name}_bucket\\{le="([^"]+)",kind="${kind}"\\} (\\d+)`).exec(line);

@@ -77,3 +77,16 @@ export async function eventually<T>(
     await new Promise((r) => setTimeout(r, stepMs));
   }
 }
+
+/** Logs in through the API and returns the access token. */
+export async function logIn(baseUrl: string, username: string, password: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  const body = (await res.json()) as { accessToken?: string };
+  if (res.status !== 200 || !body.accessToken)
+    throw new Error(`login as ${username} failed: HTTP ${res.status} ${JSON.stringify(body)}`);
+  return body.accessToken;
+}

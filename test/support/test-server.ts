@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { randomBytes } from 'node:crypto';
-import { authorize } from './http';
+import { authorize, logIn } from './http';
 import { startServer, type RunningServer } from '../../apps/server/src/bootstrap';
 import { loadConfig, type AppConfig } from '../../apps/server/src/config/app-config';
 
@@ -18,18 +18,7 @@ export interface TestServer extends RunningServer {
   adminToken: string;
 }
 
-/** Logs in through the API and returns the access token. */
-export async function logIn(baseUrl: string, username: string, password: string): Promise<string> {
-  const res = await fetch(`${baseUrl}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-  const body = (await res.json()) as { accessToken?: string };
-  if (res.status !== 200 || !body.accessToken)
-    throw new Error(`login as ${username} failed: HTTP ${res.status} ${JSON.stringify(body)}`);
-  return body.accessToken;
-}
+export { logIn };
 
 /** The first administrator of every test server. */
 export const TEST_ADMIN = { username: 'admin', password: `test-${randomBytes(12).toString('hex')}` };
