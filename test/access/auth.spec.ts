@@ -408,3 +408,31 @@ describe('login throttling per address', () => {
     expect(Number(last?.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 });
+
+describe('the first administrator', () => {
+  it('gets a generated password in embedded mode, logged once and written to DATA_DIR; no default exists', async () => {
+    const { mkdtempSync, readFileSync, rmSync, statSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dataDir = mkdtempSync(join(tmpdir(), 'loa-admin-'));
+    const server = await startTestServer({ adminPassword: undefined, dataDir, databaseUrl: undefined });
+    try {
+      const file = join(dataDir, 'admin-password.txt');
+      const [username, password] = readFileSync(file, 'utf8').trim().split('\n');
+      expect(username).toBe(TEST_ADMIN.username);
+      expect(password).toMatch(/^[A-Za-z0-9_-]{20}$/);
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      const res = await request<{ user: { role: string } }>(
+        'POST',
+        server.url('/api/v1/auth/login'),
+        { username, password },
+        anon,
+      );
+      expect(res.status).toBe(200);
+      expect(res.body.user.role).toBe('admin');
+    } finally {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
