@@ -5,7 +5,11 @@ import { ACTOR_KINDS, type ActorKind, type AuditChanges, type AuditEntry } from 
 import { PageQuery } from '../common/pagination';
 
 export class AuditQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'desc', description: 'By time; newest first by default' })
+  @ApiPropertyOptional({
+    enum: ['asc', 'desc'],
+    default: 'desc',
+    description: 'By time; newest first by default',
+  })
   @IsOptional()
   @IsIn(['asc', 'desc'])
   override order: 'asc' | 'desc' = 'desc';
