@@ -15,7 +15,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const ctx = host.switchToHttp();
     const res = ctx.getResponse<Response>();
     const req = ctx.getRequest<Request & { id?: string }>();
-    const body = withParamErrors(toErrorBody(exception), req.params);
+    const body = completeErrorBody(toErrorBody(exception), req.params);
     if (body.statusCode >= 500) this.logger.error({ err: exception, path: req.url }, 'request failed');
     if (res.headersSent) return;
     if (typeof body.retryAfter === 'number') res.setHeader('Retry-After', String(body.retryAfter));
@@ -56,9 +56,10 @@ export function toErrorBody(exception: unknown): ErrorBody {
         errors: [{ field: 'body', rule: 'json', message }],
       };
     }
+    const limit = (exception as { limit?: unknown }).limit;
     const message =
       type === 'entity.too.large'
-        ? 'request body is larger than the limit'
+        ? `request body is larger than the limit${typeof limit === 'number' ? ` of ${limit} bytes` : ''}`
         : ((exception as Error).message ?? 'bad request');
     return { statusCode: status, error: STATUS_CODES[status] ?? 'Error', message };
   }
@@ -80,6 +81,16 @@ function notJsonMessage(body: unknown): string {
     }
   }
   return 'request body is not valid JSON';
+}
+
+/**
+ * Every 400 names what is wrong in `errors` ({field, rule, message}): a route parameter that is not a UUID by
+ * its name, and a refusal of the body as a whole (an empty CSV, one that is not UTF-8, no file) as `body`.
+ */
+export function completeErrorBody(body: ErrorBody, params?: Record<string, unknown>): ErrorBody {
+  const named = withParamErrors(body, params);
+  if (named.statusCode !== 400 || (Array.isArray(named.errors) && named.errors.length > 0)) return named;
+  return { ...named, errors: [{ field: 'body', rule: 'invalid', message: named.message }] };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -23,6 +23,7 @@ import {
   type ClusterLifecycle,
 } from '@loa-xa/persistence';
 import { PageQuery } from '../../common/pagination';
+import { MaxChars } from '../../common/text';
 import { UnitRef } from '../units/unit.dto';
 import { IsDateOnly, commaList, queryBoolean, searchText, trimmed } from '../validators';
 import { INITIAL_LIFECYCLES } from './cluster-lifecycle';
@@ -44,9 +45,9 @@ const CodeRules = () =>
         'code must be 1–64 letters, digits, dots, dashes or underscores, starting with a letter or digit',
     }),
   );
-const NameRules = () => applyDecorators(Transform(trimmed), IsString(), Length(1, 200));
+const NameRules = () => applyDecorators(Transform(trimmed), IsString(), Length(1, 200), MaxChars(200));
 const TextRules = (max: number) =>
-  applyDecorators(IsOptional(), Transform(trimmed), IsString(), Length(1, max));
+  applyDecorators(IsOptional(), Transform(trimmed), IsString(), Length(1, max), MaxChars(max));
 const LatitudeRules = () =>
   applyDecorators(IsOptional(), IsNumber({ allowNaN: false, allowInfinity: false }), Min(-90), Max(90));
 const LongitudeRules = () =>

@@ -1,8 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Length, Matches, ValidateIf } from 'class-validator';
+import {
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  MaxLength,
+  ValidateIf,
+} from 'class-validator';
 import type { Station } from '@loa-xa/persistence';
 import { PageQuery } from '../../common/pagination';
+import { MaxChars } from '../../common/text';
 import { UnitRef } from '../units/unit.dto';
 import { IsDateOnly, queryBoolean, searchText, trimmed } from '../validators';
 
@@ -19,6 +30,7 @@ export class CreateStationDto {
   @Transform(trimmed)
   @IsString()
   @Length(1, 200)
+  @MaxChars(200)
   name!: string;
 
   @ApiPropertyOptional({ maxLength: 300 })
@@ -26,6 +38,7 @@ export class CreateStationDto {
   @Transform(trimmed)
   @IsString()
   @Length(1, 300)
+  @MaxChars(300)
   address?: string;
 
   @ApiPropertyOptional({ example: '0205 3871 234', maxLength: 32 })
@@ -33,6 +46,7 @@ export class CreateStationDto {
   @Transform(trimmed)
   @IsString()
   @Matches(PHONE, { message: PHONE_MESSAGE })
+  @MaxLength(32)
   phone?: string;
 
   @ApiPropertyOptional({
@@ -56,6 +70,7 @@ export class UpdateStationDto {
   @Transform(trimmed)
   @IsString()
   @Length(1, 200)
+  @MaxChars(200)
   name?: string;
 
   @ApiPropertyOptional({ maxLength: 300, nullable: true, type: String })
@@ -63,6 +78,7 @@ export class UpdateStationDto {
   @Transform(trimmed)
   @IsString()
   @Length(1, 300)
+  @MaxChars(300)
   address?: string | null;
 
   @ApiPropertyOptional({ maxLength: 32, nullable: true, type: String })
@@ -70,6 +86,7 @@ export class UpdateStationDto {
   @Transform(trimmed)
   @IsString()
   @Matches(PHONE, { message: PHONE_MESSAGE })
+  @MaxLength(32)
   phone?: string | null;
 
   @ApiPropertyOptional()

@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, IsUUID, Length, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { UNIT_ERAS, UNIT_LEVELS, type AdminUnit, type UnitEra, type UnitLevel } from '@loa-xa/persistence';
 import { PageQuery } from '../../common/pagination';
+import { MaxChars } from '../../common/text';
 import { searchText, trimmed } from '../validators';
 
 export const UNIT_SORTS = ['code', 'name', 'createdAt'] as const;
@@ -98,6 +99,7 @@ export class CreateUnitDto {
   @Transform(trimmed)
   @IsString()
   @Length(1, 200)
+  @MaxChars(200)
   name!: string;
 
   @ApiPropertyOptional({
@@ -108,6 +110,7 @@ export class CreateUnitDto {
   @Transform(trimmed)
   @IsString()
   @Length(1, 64)
+  @MaxChars(64)
   type?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Parent unit (a commune for a village)' })
