@@ -224,8 +224,7 @@ const deep = fc
           : where === 'v'
             ? json.replace(`"v":${PROTOCOL_VERSION}`, `"v":${value}`)
             : json.replace(/}$/, `,"deep":${value}}`);
-      // A `v` nested thousands deep makes the contract's validator throw (a known bug, see
-      // libs/protocol/src/validate.property.spec.ts); the server must still count it as a version drop.
+      // A `v` nested thousands deep once made the contract's validator throw; it must count as a version drop.
       const payload = text(raw);
       const reason = where === 'v' ? 'version' : contractReason(channel, payload);
       return { channel, payload, reason, kind: `deep ${shape} (${where})` };

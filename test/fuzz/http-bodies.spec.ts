@@ -711,11 +711,8 @@ describe('malformed request bodies on every write endpoint', () => {
     expect(await counts()).toEqual(before);
   }, 120_000);
 
-  // Known bug, outside this suite's files: the global pipe checks text/csv bodies, but a CSV uploaded as
-  // multipart/form-data reaches cluster-import.service.ts unchecked, and U+0000 in commune_code makes the
-  // commune lookup fail in PostgreSQL (500). The fix belongs in csvText() there (refuse U+0000 as it
-  // refuses U+FFFD). When it is fixed this test fails: turn `it.failing` into `it`.
-  it.failing('refuses U+0000 in a CSV uploaded as multipart/form-data with a 4xx (known bug)', async () => {
+  // The global pipe checks text/csv bodies; an uploaded file must be checked by the import itself.
+  it('refuses U+0000 in a CSV uploaded as multipart/form-data with a 4xx', async () => {
     const form = new FormData();
     form.append('file', new Blob([`${HEADER}\nA,B,ip,9\u00009\n`], { type: 'text/csv' }), 'clusters.csv');
     const res = await fetch(server.url('/api/v1/clusters/import'), {
@@ -726,9 +723,7 @@ describe('malformed request bodies on every write endpoint', () => {
     expect(res.status).toBe(400);
   });
 
-  // Known bug (see isKnownEmptyColumnBug): when cluster-import.service.ts names the repeated empty column,
-  // this test fails: turn `it.failing` into `it` and drop the tolerance.
-  it.failing('names the column of every header error, empty names included (known bug)', async () => {
+  it('names the column of every header error, empty names included', async () => {
     const res = await request<{ errors: { field: string }[] }>(
       'POST',
       server.url('/api/v1/clusters/import'),
@@ -741,15 +736,6 @@ describe('malformed request bodies on every write endpoint', () => {
     for (const e of res.body.errors) expect(e.field).not.toBe('');
   });
 });
-
-/**
- * Known bug, outside this suite's files (apps/server/src/registry/clusters/cluster-import.service.ts,
- * readHeader): a CSV header with two empty column names reports the repetition with `field: ""` (the
- * unknown-column error of the same name says "(empty)"). Tolerated here, pinned by the `it.failing` above.
- */
-function isKnownEmptyColumnBug(e: Record<string, unknown>): boolean {
-  return e?.rule === 'uniqueColumn' && e.field === '';
-}
 
 /** What is wrong with the answer to a malformed request, or null. */
 function checkResponse(res: JsonResponse<Record<string, unknown>>): string | null {
@@ -764,7 +750,6 @@ function checkResponse(res: JsonResponse<Record<string, unknown>>): string | nul
     const errors = body.errors;
     if (!Array.isArray(errors) || errors.length === 0) return 'no errors[]';
     for (const e of errors as Record<string, unknown>[]) {
-      if (isKnownEmptyColumnBug(e)) continue;
       if (typeof e?.field !== 'string' || e.field === '')
         return `an error without a field: ${JSON.stringify(e)}`;
     }

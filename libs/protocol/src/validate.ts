@@ -74,7 +74,7 @@ export function validateAgainst<T>(schema: TSchema, value: unknown): DecodeResul
       ok: false,
       reason: 'version',
       path: '/v',
-      message: `protocol version ${String((value as { v: unknown }).v)} is not supported (expected ${PROTOCOL_VERSION})`,
+      message: `protocol version ${describeVersion((value as { v: unknown }).v)} is not supported (expected ${PROTOCOL_VERSION})`,
     };
   }
   const found = check.Errors(value).First();
@@ -114,4 +114,13 @@ export function encodePayload<N extends PayloadName>(name: N, value: PayloadType
   const result = validatePayload(name, value);
   if (!result.ok) throw new Error(`refusing to publish an invalid ${name}: ${result.message}`);
   return Buffer.from(JSON.stringify(value));
+}
+
+/**
+ * How a wrong `v` reads in a message. Only primitives are printed: String() of an array nested thousands of
+ * levels deep overflows the stack, and a device must never be able to make validation throw.
+ */
+function describeVersion(v: unknown): string {
+  if (v === null || (typeof v !== 'object' && typeof v !== 'function')) return JSON.stringify(v) ?? String(v);
+  return Array.isArray(v) ? '(an array)' : '(an object)';
 }

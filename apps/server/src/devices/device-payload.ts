@@ -1,10 +1,4 @@
-import {
-  PROTOCOL_VERSION,
-  validatePayload,
-  type DecodeResult,
-  type PayloadName,
-  type PayloadTypes,
-} from '@loa-xa/protocol';
+import { validatePayload, type DecodeResult, type PayloadName, type PayloadTypes } from '@loa-xa/protocol';
 import { MAX_NESTING, storageProblems } from '../common/text';
 
 /**
@@ -38,7 +32,7 @@ export function decodeDeviceMessage<N extends PayloadName>(
     // is not the object the contract asks for, whatever it contains.
     return { ok: false, reason: 'schema', path: '/', message: '/: Expected object, got a JSON string' };
   }
-  const result = validate(name, data);
+  const result = validatePayload(name, data);
   if (!result.ok) return result;
   const [problem] = storageProblems(data, MAX_NESTING, 1);
   if (problem) {
@@ -55,27 +49,6 @@ export function decodeDeviceMessage<N extends PayloadName>(
     };
   }
   return result;
-}
-
-/** The contract's validation, which must not take the device side down even if it throws. */
-function validate<N extends PayloadName>(name: N, data: unknown): DecodeResult<PayloadTypes[N]> {
-  try {
-    return validatePayload(name, data);
-  } catch {
-    // validatePayload formats a wrong `v` with String(v), which overflows the stack on an array nested
-    // thousands of levels deep.
-    const v = typeof data === 'object' && data !== null && 'v' in data ? (data as { v: unknown }).v : 1;
-    if (v !== PROTOCOL_VERSION) {
-      const kind = Array.isArray(v) ? 'an array' : v === null ? 'null' : `a ${typeof v}`;
-      return {
-        ok: false,
-        reason: 'version',
-        path: '/v',
-        message: `protocol version must be ${PROTOCOL_VERSION}, got ${kind}`,
-      };
-    }
-    return { ok: false, reason: 'schema', path: '/', message: '/: cannot be validated' };
-  }
 }
 
 /** A JSON Pointer segment (RFC 6901). */

@@ -10,7 +10,8 @@ import { validate } from 'class-validator';
 import { parse } from 'csv-parse/sync';
 import { randomUUID } from 'node:crypto';
 import { UNIT_ERAS, type AdminUnit, type UnitEra } from '@loa-xa/persistence';
-import { flattenValidationErrors } from '../../common/validation';
+import { flattenValidationErrors, validationFailed } from '../../common/validation';
+import { textProblem } from '../../common/text';
 import { BrokerService } from '../../broker/broker.service';
 import { CredentialsService, type IssuedCredential } from '../credentials.service';
 import { FleetView } from '../../fleet/fleet-view.service';
@@ -405,11 +406,16 @@ export class ClusterImportService {
 /** The CSV text of a text/csv body or of the multipart field `file`, as UTF-8. */
 function csvText(upload: CsvUpload): string {
   if (upload.file) {
+    let text: string;
     try {
-      return new TextDecoder('utf-8', { fatal: true }).decode(upload.file.buffer);
+      text = new TextDecoder('utf-8', { fatal: true }).decode(upload.file.buffer);
     } catch {
       throw notUtf8();
     }
+    // A text/csv body passes the global input check; an uploaded file reaches us unchecked.
+    const problem = textProblem(text);
+    if (problem) throw validationFailed([{ field: 'file', rule: 'storable', message: `file ${problem}` }]);
+    return text;
   }
   if (typeof upload.body === 'string') {
     if (upload.body.includes('\uFFFD')) throw notUtf8();
@@ -467,6 +473,11 @@ function guessDelimiter(text: string): string {
   return best[1] > 0 ? best[0] : ',';
 }
 
+/** A header cell as errors name it: an empty one must still be named. */
+function columnLabel(name: string): string {
+  return name || '(empty)';
+}
+
 function readHeader(fields: string[]): Column[] {
   const names = fields.map((f) =>
     f
@@ -481,13 +492,13 @@ function readHeader(fields: string[]): Column[] {
   const errors: CsvRowError[] = [
     ...unknown.map((n) => ({
       line: 1,
-      field: n || '(empty)',
+      field: columnLabel(n),
       rule: 'knownColumn',
       message: `unknown column "${n}"`,
     })),
     ...duplicated.map((n) => ({
       line: 1,
-      field: n,
+      field: columnLabel(n),
       rule: 'uniqueColumn',
       message: `column "${n}" appears twice`,
     })),
