@@ -1,24 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsOptional, IsString, IsUUID, Length, MinDate } from 'class-validator';
+import { IsDate, IsOptional, IsString, Length, MinDate } from 'class-validator';
 import { ROLES, type ApiKey, type Role } from '@loa-xa/persistence';
 import { ScopeView } from './auth.dto';
+import { GrantDto } from './grant.dto';
 import type { Scope } from './scope';
 
-export class CreateApiKeyDto {
+export class CreateApiKeyDto extends GrantDto {
   @ApiProperty({ example: 'Hệ thống thông tin nguồn tỉnh' })
   @IsString()
   @Length(1, 200)
   name!: string;
-
-  @ApiProperty({ enum: ROLES })
-  @IsIn(ROLES)
-  role!: Role;
-
-  @ApiPropertyOptional({ format: 'uuid', description: 'Province, district or commune; absent for admin' })
-  @IsOptional()
-  @IsUUID()
-  scopeUnitId?: string;
 
   @ApiPropertyOptional({ description: 'When the key stops working (ISO 8601); default: never' })
   @IsOptional()
@@ -45,7 +37,7 @@ export class ApiKeyView {
       id: key.id,
       name: key.name,
       role: key.role,
-      scope: scope ? { unitId: scope.unitId, level: scope.level, name: scope.name } : null,
+      scope: ScopeView.of(scope),
       createdBy: key.createdBy,
       createdAt: key.createdAt,
       expiresAt: key.expiresAt,

@@ -8,7 +8,7 @@ import { API_KEY_PREFIX } from './authenticator.service';
 import { GrantPolicy } from './grant-policy.service';
 import { PrincipalDirectory } from './principal-directory.service';
 import { ScopeResolver } from './scope-resolver.service';
-import { whereInScope, type Principal, type Scope } from './scope';
+import { whereGrantInScope, type Principal } from './scope';
 import { ApiKeyView, type CreateApiKeyDto, type CreatedApiKeyView } from './api-key.dto';
 
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -25,13 +25,13 @@ export class ApiKeysService {
   ) {}
 
   async list(principal: Principal): Promise<ApiKeyView[]> {
-    const q = this.dataSource
-      .getRepository(ApiKey)
-      .createQueryBuilder('k')
-      .leftJoin('admin_unit', 'su', 'su.id = k.scope_unit_id');
-    whereInScope(q, principal.scope, 'su.path', 'keyScope');
+    const q = whereGrantInScope(
+      this.dataSource.getRepository(ApiKey).createQueryBuilder('k'),
+      'k',
+      principal.scope,
+    );
     const keys = await q.orderBy('k.created_at', 'DESC').getMany();
-    return Promise.all(keys.map(async (k) => ApiKeyView.from(k, await this.scopeOf(k))));
+    return Promise.all(keys.map(async (k) => ApiKeyView.from(k, await this.scopes.of(k.scopeUnitId))));
   }
 
   async create(principal: Principal, dto: CreateApiKeyDto): Promise<CreatedApiKeyView> {
@@ -65,15 +65,10 @@ export class ApiKeysService {
   }
 
   async revoke(principal: Principal, id: string): Promise<ApiKeyView> {
-    const q = this.dataSource
-      .getRepository(ApiKey)
-      .createQueryBuilder('k')
-      .leftJoin('admin_unit', 'su', 'su.id = k.scope_unit_id')
-      .where('k.id = :id', { id });
-    whereInScope(q, principal.scope, 'su.path', 'keyScope');
-    const key = await q.getOne();
+    const q = this.dataSource.getRepository(ApiKey).createQueryBuilder('k').where('k.id = :id', { id });
+    const key = await whereGrantInScope(q, 'k', principal.scope).getOne();
     if (!key) throw new NotFoundException(`API key ${id} not found`);
-    const scope = await this.scopeOf(key);
+    const scope = await this.scopes.of(key.scopeUnitId);
     if (!this.grants.canManage(principal, key.role, scope))
       throw new ForbiddenException(`role ${principal.role} may not revoke a ${key.role} key`);
     if (key.revokedAt) throw new ConflictException(`API key ${id} is already revoked`);
@@ -90,9 +85,5 @@ export class ApiKeysService {
     });
     this.directory.forget(id);
     return ApiKeyView.from({ ...key, revokedAt }, scope);
-  }
-
-  private async scopeOf(key: ApiKey): Promise<Scope | null> {
-    return key.scopeUnitId ? this.scopes.resolve(key.scopeUnitId) : null;
   }
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { ROLES, type Role } from '@loa-xa/persistence';
+import type { Scope } from './scope';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin' })
@@ -59,6 +60,10 @@ export class ScopeView {
 
   @ApiProperty()
   name!: string;
+
+  static of(scope: Scope | null): ScopeView | null {
+    return scope ? { unitId: scope.unitId, level: scope.level, name: scope.name } : null;
+  }
 }
 
 export class MeView {

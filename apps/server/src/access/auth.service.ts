@@ -15,7 +15,7 @@ import { ScopeResolver } from './scope-resolver.service';
 import { SessionsService, type IssuedSession } from './sessions.service';
 import type { AccessTokenClaims } from './authenticator.service';
 import type { Principal } from './scope';
-import type { ChangePasswordDto, LoginDto, MeView, TokensView } from './auth.dto';
+import { ScopeView, type ChangePasswordDto, type LoginDto, type MeView, type TokensView } from './auth.dto';
 
 /** Where a login comes from, for throttling and the audit log. */
 export interface ClientInfo {
@@ -174,9 +174,7 @@ export class AuthService {
       kind: principal.kind,
       name: principal.name,
       role: principal.role,
-      scope: principal.scope
-        ? { unitId: principal.scope.unitId, level: principal.scope.level, name: principal.scope.name }
-        : null,
+      scope: ScopeView.of(principal.scope),
       permissions: [...ROLE_PERMISSIONS[principal.role]],
     };
   }
@@ -207,14 +205,14 @@ export class AuthService {
   /** Counts a wrong password atomically; locks the account when the count reaches the limit. */
   private async countFailure(user: AppUser, actor: Actor, unitPath: string | null): Promise<boolean> {
     return this.dataSource.transaction(async (manager) => {
-      const rows = (await manager.query(
-        `UPDATE app_user SET failed_logins = failed_logins + 1 WHERE id = $1 RETURNING failed_logins`,
-        [user.id],
-      )) as [{ failed_logins: number }[], number] | { failed_logins: number }[];
-      const list = Array.isArray(rows[0])
-        ? (rows[0] as { failed_logins: number }[])
-        : (rows as { failed_logins: number }[]);
-      const failures = list[0]?.failed_logins ?? 1;
+      const counted = await manager
+        .createQueryBuilder()
+        .update(AppUser)
+        .set({ failedLogins: () => 'failed_logins + 1' })
+        .where('id = :id', { id: user.id })
+        .returning('failed_logins')
+        .execute();
+      const failures = (counted.raw as { failed_logins: number }[])[0].failed_logins;
       const lock = failures >= this.config.loginMaxFailures;
       const base = { objectType: 'user', objectId: user.id, unitPath };
       await this.audit.record(manager, actor, {
@@ -248,7 +246,7 @@ export class AuthService {
   }
 
   private async unitPathOf(unitId: string | null): Promise<string | null> {
-    return unitId ? ((await this.scopes.resolve(unitId))?.paths[0] ?? null) : null;
+    return (await this.scopes.of(unitId))?.paths[0] ?? null;
   }
 
   private actorOf(user: AppUser, client: ClientInfo, sessionId?: string): Principal {

@@ -33,6 +33,11 @@ export class ScopeResolver {
     return scope;
   }
 
+  /** The scope of an account or key: null (the whole server) when it has no scope unit. */
+  async of(unitId: string | null): Promise<Scope | null> {
+    return unitId === null ? null : this.resolve(unitId);
+  }
+
   forget(): void {
     this.cache.clear();
   }

@@ -73,6 +73,20 @@ export function scopeCondition(
   };
 }
 
+/**
+ * Keeps the accounts or API keys (query alias `alias`, with a scope_unit_id column) whose own scope lies
+ * inside `scope`; those without one (administrators) only when `scope` is null.
+ */
+export function whereGrantInScope<
+  Q extends {
+    leftJoin(entity: string, alias: string, condition: string): Q;
+    andWhere(sql: string, params?: object): Q;
+  },
+>(query: Q, alias: string, scope: Scope | null): Q {
+  query.leftJoin('admin_unit', `${alias}_scope`, `${alias}_scope.id = ${alias}.scope_unit_id`);
+  return whereInScope(query, scope, `${alias}_scope.path`, `${alias}Scope`);
+}
+
 /** Applies scopeCondition to a TypeORM query builder (anything with andWhere). */
 export function whereInScope<Q extends { andWhere(sql: string, params?: object): Q }>(
   query: Q,

@@ -8,7 +8,10 @@ import type { AppConfig } from '../config/app-config';
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 const TOKEN = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{43})$/;
-/** How long a positive session check is trusted before the database is asked again (logout elsewhere). */
+/**
+ * How long a session row read from the database is trusted before it is read again: a logout on another
+ * replica is seen within this time, one on this replica at once.
+ */
 const CHECK_TTL_MS = 5_000;
 /** Sliding expiry is written at most this often per session. */
 const TOUCH_EVERY_MS = 60_000;
@@ -28,7 +31,7 @@ export type RefreshResult =
  */
 @Injectable()
 export class SessionsService {
-  private readonly checked = new Map<string, { active: boolean; at: number }>();
+  private readonly rows = new Map<string, { session: AuthSession | null; at: number }>();
   private readonly touched = new Map<string, number>();
 
   constructor(
@@ -58,7 +61,7 @@ export class SessionsService {
       userAgent: userAgent?.slice(0, 300) ?? null,
     });
     await this.dataSource.getRepository(AuthSession).insert(session);
-    this.checked.set(id, { active: true, at: Date.now() });
+    this.remember(id, session);
     return { session, token: `${id}.${secret}` };
   }
 
@@ -66,7 +69,7 @@ export class SessionsService {
   async findValid(token: string, kind: SessionKind): Promise<AuthSession | null> {
     const parsed = TOKEN.exec(token);
     if (!parsed) return null;
-    const session = await this.dataSource.getRepository(AuthSession).findOneBy({ id: parsed[1] });
+    const session = await this.row(parsed[1]);
     if (!session || session.kind !== kind || !live(session) || !same(session.secretSha256, sha256(parsed[2])))
       return null;
     await this.touch(session);
@@ -81,6 +84,7 @@ export class SessionsService {
     const parsed = TOKEN.exec(token);
     if (!parsed) return { ok: false, replay: false };
     const repo = this.dataSource.getRepository(AuthSession);
+    // Read fresh, not from the cache: the compare-and-swap below needs the digest as it is now.
     const session = await repo.findOneBy({ id: parsed[1] });
     if (!session || session.kind !== 'token' || !live(session)) return { ok: false, replay: false };
     const presented = sha256(parsed[2]);
@@ -102,25 +106,21 @@ export class SessionsService {
       },
     );
     if (!result.affected) return { ok: false, replay: false };
+    this.rows.delete(session.id);
     return { ok: true, issued: { session, token: `${session.id}.${secret}` } };
   }
 
-  /** Is the session an access token names still open? Cached briefly; a local revoke is seen at once. */
+  /** Is the session an access token names still open? */
   async isActive(sessionId: string): Promise<boolean> {
-    const hit = this.checked.get(sessionId);
-    if (hit && Date.now() - hit.at < CHECK_TTL_MS) return hit.active;
-    const session = await this.dataSource.getRepository(AuthSession).findOneBy({ id: sessionId });
-    const active = session !== null && live(session);
-    this.checked.set(sessionId, { active, at: Date.now() });
-    if (this.checked.size > 100_000) this.checked.clear();
-    return active;
+    const session = await this.row(sessionId);
+    return session !== null && live(session);
   }
 
   async revoke(sessionId: string): Promise<void> {
     await this.dataSource
       .getRepository(AuthSession)
       .update({ id: sessionId, revokedAt: IsNull() }, { revokedAt: new Date() });
-    this.checked.set(sessionId, { active: false, at: Date.now() });
+    this.remember(sessionId, null);
   }
 
   /** Ends every session of a user (password change, deactivation), except possibly the caller's own. */
@@ -135,18 +135,33 @@ export class SessionsService {
     return ended;
   }
 
+  /**
+   * A session row, from the cache while it is fresh: every request of a signed-in caller asks, so the
+   * database is read at most once per CHECK_TTL_MS per session. null: unknown or revoked here.
+   */
+  private async row(id: string): Promise<AuthSession | null> {
+    const hit = this.rows.get(id);
+    if (hit && Date.now() - hit.at < CHECK_TTL_MS) return hit.session;
+    const session = await this.dataSource.getRepository(AuthSession).findOneBy({ id });
+    this.remember(id, session);
+    return session;
+  }
+
+  private remember(id: string, session: AuthSession | null): void {
+    if (this.rows.size > 100_000) this.rows.clear();
+    this.rows.set(id, { session, at: Date.now() });
+  }
+
   private async touch(session: AuthSession): Promise<void> {
     const last = this.touched.get(session.id) ?? 0;
     if (Date.now() - last < TOUCH_EVERY_MS) return;
     this.touched.set(session.id, Date.now());
     if (this.touched.size > 100_000) this.touched.clear();
-    const now = new Date();
+    session.lastUsedAt = new Date();
+    session.expiresAt = new Date(session.lastUsedAt.getTime() + this.config.sessionTtlS * 1000);
     await this.dataSource
       .getRepository(AuthSession)
-      .update(
-        { id: session.id },
-        { lastUsedAt: now, expiresAt: new Date(now.getTime() + this.config.sessionTtlS * 1000) },
-      );
+      .update({ id: session.id }, { lastUsedAt: session.lastUsedAt, expiresAt: session.expiresAt });
   }
 }
 

@@ -15,6 +15,7 @@ import {
 import { ROLES, type AppUser, type Role } from '@loa-xa/persistence';
 import { PageQuery } from '../common/pagination';
 import { ScopeView } from './auth.dto';
+import { GrantDto } from './grant.dto';
 import type { Scope } from './scope';
 
 const USERNAME = /^[a-z0-9][a-z0-9._-]{1,63}$/;
@@ -22,7 +23,7 @@ const PHONE = /^\+?[0-9 .-]{6,20}$/;
 const toLower = ({ value }: { value: unknown }) =>
   typeof value === 'string' ? value.trim().toLowerCase() : value;
 
-export class CreateUserDto {
+export class CreateUserDto extends GrantDto {
   @ApiProperty({ example: 'nguyenvana', description: 'Lower-case letters, digits, dot, dash, underscore' })
   @Transform(toLower)
   @IsString()
@@ -47,15 +48,6 @@ export class CreateUserDto {
   @IsEmail({}, { message: 'email must be an email address' })
   @MaxLength(254)
   email?: string;
-
-  @ApiProperty({ enum: ROLES })
-  @IsIn(ROLES)
-  role!: Role;
-
-  @ApiPropertyOptional({ format: 'uuid', description: 'Province, district or commune; absent for admin' })
-  @IsOptional()
-  @IsUUID()
-  scopeUnitId?: string;
 
   @ApiProperty({ description: 'Initial password, at least 10 characters' })
   @IsString()
@@ -151,7 +143,7 @@ export class UserView {
       email: user.email,
       active: user.active,
       role: user.role,
-      scope: scope ? { unitId: scope.unitId, level: scope.level, name: scope.name } : null,
+      scope: ScopeView.of(scope),
       lockedUntil: user.lockedUntil && user.lockedUntil.getTime() > Date.now() ? user.lockedUntil : null,
       lastLoginAt: user.lastLoginAt,
       passwordChangedAt: user.passwordChangedAt,

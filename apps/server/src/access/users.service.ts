@@ -11,7 +11,7 @@ import { hashPassword, passwordProblem } from './passwords';
 import { PrincipalDirectory } from './principal-directory.service';
 import { ScopeResolver } from './scope-resolver.service';
 import { SessionsService } from './sessions.service';
-import { whereInScope, type Principal, type Scope } from './scope';
+import { whereGrantInScope, type Principal } from './scope';
 import {
   UserView,
   type CreateUserDto,
@@ -43,12 +43,11 @@ export class UsersService {
   ) {}
 
   async list(principal: Principal, query: UserQuery): Promise<Page<UserView>> {
-    const q = this.dataSource
-      .getRepository(AppUser)
-      .createQueryBuilder('u')
-      .leftJoin('admin_unit', 'su', 'su.id = u.scope_unit_id');
-    // Accounts whose scope lies inside the caller's; administrators (no scope) only to administrators.
-    whereInScope(q, principal.scope, 'su.path', 'userScope');
+    const q = whereGrantInScope(
+      this.dataSource.getRepository(AppUser).createQueryBuilder('u'),
+      'u',
+      principal.scope,
+    );
     if (query.role) q.andWhere('u.role = :role', { role: query.role });
     if (query.active !== undefined) q.andWhere('u.active = :active', { active: query.active });
     if (query.q)
@@ -60,13 +59,15 @@ export class UsersService {
       .offset((query.page - 1) * query.pageSize)
       .limit(query.pageSize)
       .getManyAndCount();
-    const items = await Promise.all(rows.map(async (u) => UserView.from(u, await this.scopeOf(u))));
+    const items = await Promise.all(
+      rows.map(async (u) => UserView.from(u, await this.scopes.of(u.scopeUnitId))),
+    );
     return { items, total, page: query.page, pageSize: query.pageSize };
   }
 
   async get(principal: Principal, id: string): Promise<UserView> {
     const user = await this.requireVisible(principal, id);
-    return UserView.from(user, await this.scopeOf(user));
+    return UserView.from(user, await this.scopes.of(user.scopeUnitId));
   }
 
   async create(principal: Principal, dto: CreateUserDto): Promise<UserView> {
@@ -123,7 +124,7 @@ export class UsersService {
         after.scopeUnitId !== before.scopeUnitId)
     )
       throw new ConflictException('you cannot disable yourself or change your own role or scope');
-    let scope = await this.scopeOf(before);
+    let scope = await this.scopes.of(before.scopeUnitId);
     if (dto.role !== undefined || dto.scopeUnitId !== undefined)
       scope = await this.grants.check(principal, after.role, after.scopeUnitId);
     const changes = diff(before, after, AUDITED);
@@ -158,7 +159,7 @@ export class UsersService {
     const problem = passwordProblem(dto.password, user.username);
     if (problem) throw fieldError('password', 'strength', problem);
     const passwordHash = await hashPassword(dto.password);
-    const scope = await this.scopeOf(user);
+    const scope = await this.scopes.of(user.scopeUnitId);
     await this.dataSource.transaction(async (manager) => {
       await manager
         .getRepository(AppUser)
@@ -176,26 +177,17 @@ export class UsersService {
 
   /** A user the caller may see: inside their scope (404 otherwise, so ids of others are not confirmed). */
   private async requireVisible(principal: Principal, id: string): Promise<AppUser> {
-    const q = this.dataSource
-      .getRepository(AppUser)
-      .createQueryBuilder('u')
-      .leftJoin('admin_unit', 'su', 'su.id = u.scope_unit_id')
-      .where('u.id = :id', { id });
-    whereInScope(q, principal.scope, 'su.path', 'userScope');
-    const user = await q.getOne();
+    const q = this.dataSource.getRepository(AppUser).createQueryBuilder('u').where('u.id = :id', { id });
+    const user = await whereGrantInScope(q, 'u', principal.scope).getOne();
     if (!user) throw new NotFoundException(`user ${id} not found`);
     return user;
   }
 
   private async requireManageable(principal: Principal, id: string): Promise<AppUser> {
     const user = await this.requireVisible(principal, id);
-    if (!this.grants.canManage(principal, user.role, await this.scopeOf(user)))
+    if (!this.grants.canManage(principal, user.role, await this.scopes.of(user.scopeUnitId)))
       throw new ForbiddenException(`role ${principal.role} may not manage a ${user.role}`);
     return user;
-  }
-
-  private async scopeOf(user: AppUser): Promise<Scope | null> {
-    return user.scopeUnitId ? this.scopes.resolve(user.scopeUnitId) : null;
   }
 }
 

@@ -28,7 +28,7 @@ import type {
 import { AuditService, diff } from '../../audit/audit.service';
 import { pathInScope, type Principal } from '../../access/scope';
 import { ClustersRepository, type NewCluster } from './clusters.repository';
-import { positionErrors } from './clusters.service';
+import { CLUSTER_AUDITED_FIELDS, positionErrors } from './clusters.service';
 
 /** Columns of the import file. `commune_code` is a GSO code of the era in `era` (default pre_2025). */
 export const CSV_COLUMNS = [
@@ -107,27 +107,6 @@ interface Candidate {
 
 const NO_CSV =
   'no CSV received: send it as the request body with Content-Type: text/csv, or as the multipart/form-data field "file"';
-
-const IMPORT_AUDITED: (keyof NewCluster)[] = [
-  'code',
-  'name',
-  'kind',
-  'lifecycle',
-  'communeId',
-  'villageId',
-  'stationId',
-  'latitude',
-  'longitude',
-  'address',
-  'vendor',
-  'model',
-  'firmware',
-  'serial',
-  'msisdn',
-  'iccid',
-  'installedOn',
-  'notes',
-];
 
 /**
  * Bulk registration of clusters from a spreadsheet. Every row is checked with the rules of the API (the same
@@ -375,7 +354,7 @@ export class ClusterImportService {
             objectType: 'cluster',
             objectId: row.id,
             unitPath: pathOf.get(row.communeId) ?? null,
-            changes: diff(null, row, IMPORT_AUDITED),
+            changes: diff(null, row, CLUSTER_AUDITED_FIELDS),
             detail: { import: 'csv', line, ...(row.kind === 'ip' ? { credential: 'issued' } : {}) },
           })),
         );

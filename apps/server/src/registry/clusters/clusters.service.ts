@@ -11,7 +11,7 @@ import { pathInScope, type Principal } from '../../access/scope';
 import { StationsRepository } from '../stations/stations.repository';
 import { UnitsRepository } from '../units/units.repository';
 import { LIFECYCLE_TRANSITIONS, RETIRED_LIFECYCLES, canTransition } from './cluster-lifecycle';
-import { ClustersRepository, type ClusterChanges } from './clusters.repository';
+import { ClustersRepository, type ClusterChanges, type NewCluster } from './clusters.repository';
 import {
   ClusterView,
   type ClusterDetailView,
@@ -31,8 +31,8 @@ interface Placement {
   communePath: string;
 }
 
-/** Fields compared for the audit log (everything a person can change). */
-const AUDITED: (keyof Cluster)[] = [
+/** Fields compared for the audit log (everything a person can change), by the API and the CSV import. */
+export const CLUSTER_AUDITED_FIELDS: (keyof NewCluster)[] = [
   'code',
   'name',
   'kind',
@@ -141,7 +141,7 @@ export class ClustersService {
           objectType: 'cluster',
           objectId: id,
           unitPath: communePath,
-          changes: diff(null, cluster as Cluster, AUDITED),
+          changes: diff(null, cluster, CLUSTER_AUDITED_FIELDS),
           detail: credential ? { credential: 'issued' } : null,
         });
         return credential;
@@ -212,7 +212,7 @@ export class ClustersService {
 
     const retiring =
       current.kind === 'ip' && changes.lifecycle !== undefined && RETIRED_LIFECYCLES.has(changes.lifecycle);
-    const changed = diff(current, { ...current, ...changes } as Cluster, AUDITED);
+    const changed = diff(current, { ...current, ...changes } as Cluster, CLUSTER_AUDITED_FIELDS);
     if (Object.keys(changed).length === 0) return this.get(principal, id);
     try {
       await this.clusters.transaction(async (manager) => {
@@ -250,7 +250,7 @@ export class ClustersService {
           objectType: 'cluster',
           objectId: id,
           unitPath: row.commune?.path ?? null,
-          changes: diff(row, null, AUDITED),
+          changes: diff(row, null, CLUSTER_AUDITED_FIELDS),
         });
         return true;
       }));
