@@ -19,7 +19,7 @@ import { parseArgs } from 'node:util';
 import mqtt from 'mqtt';
 import { allClustersFilter } from '@loa-xa/protocol';
 import { SimFleet, type SimCredential } from '@loa-xa/firmware-sim';
-import { metric } from '../support/metrics';
+import { metric, scrape } from '../support/metrics';
 import { authorize, defaultAuthorization, logIn } from '../support/http';
 
 const BENCH_PASSWORD = `load-${randomBytes(12).toString('hex')}`;
@@ -347,10 +347,7 @@ async function measurePresence(httpUrl: string, fleet: SimFleet, sample: SimCred
 }
 
 async function histogramP99(httpUrl: string, name: string, kind: string): Promise<number> {
-  const auth = defaultAuthorization(`${httpUrl}/metrics`);
-  const text = await (
-    await fetch(`${httpUrl}/metrics`, { headers: auth ? { authorization: auth } : {} })
-  ).text();
+  const text = await scrape(httpUrl);
   const buckets: [number, number][] = [];
   for (const line of text.split('\n')) {
     const m = new RegExp(`^${name}_bucket\\{le="([^"]+)",kind="${kind}"\\} (\\d+)`).exec(line);

@@ -23,23 +23,24 @@ export const SECURITY = { bearer: 'bearer', cookie: 'session', apiKey: 'apiKey' 
 export function RequirePermission(permission: Permission): MethodDecorator & ClassDecorator {
   return applyDecorators(
     SetMetadata(PERMISSION_KEY, permission),
-    ApiBearerAuth(SECURITY.bearer),
-    ApiCookieAuth(SECURITY.cookie),
-    ApiSecurity(SECURITY.apiKey),
-    ApiUnauthorizedResponse({ description: 'No valid access token, API key or session cookie' }),
+    ...signedInDocs(),
     ApiForbiddenResponse({ description: `Needs the permission ${permission}` }),
   );
 }
 
 /** A route any signed-in caller may use, whatever the role (who am I, log out, change my password). */
 export function Authenticated(): MethodDecorator & ClassDecorator {
-  return applyDecorators(
-    SetMetadata(AUTHENTICATED_KEY, true),
+  return applyDecorators(SetMetadata(AUTHENTICATED_KEY, true), ...signedInDocs());
+}
+
+/** OpenAPI: the route takes any of the three credentials, and answers 401 without one. */
+function signedInDocs(): (MethodDecorator & ClassDecorator)[] {
+  return [
     ApiBearerAuth(SECURITY.bearer),
     ApiCookieAuth(SECURITY.cookie),
     ApiSecurity(SECURITY.apiKey),
     ApiUnauthorizedResponse({ description: 'No valid access token, API key or session cookie' }),
-  );
+  ];
 }
 
 /** A route anyone may call (login, health). */
