@@ -12,6 +12,7 @@ import {
   type Command,
   type CommandAck,
   type CommandErrorCode,
+  type Channel,
   type DeviceChannel,
   type DeviceEvent,
   type FaultCode,
@@ -147,7 +148,7 @@ export class SimCluster extends EventEmitter<SimClusterEvents> {
     eventsRaised: 0,
     reconnects: 0,
   };
-  private readonly topics: Record<DeviceChannel | 'cmd', string>;
+  private readonly topics: Record<Channel, string>;
   private readonly identity: { serial: string; imei: string; iccid: string };
   /** Last ack (without ts) per command id, in insertion order for FIFO eviction. */
   private readonly handled = new Map<string, Omit<CommandAck, 'ts'>>();
@@ -188,7 +189,10 @@ export class SimCluster extends EventEmitter<SimClusterEvents> {
       telemetry: clusterTopic(this.clusterId, 'telemetry'),
       event: clusterTopic(this.clusterId, 'event'),
       ack: clusterTopic(this.clusterId, 'ack'),
+      sync: clusterTopic(this.clusterId, 'sync'),
+      playlog: clusterTopic(this.clusterId, 'playlog'),
       cmd: clusterTopic(this.clusterId, 'cmd'),
+      manifest: clusterTopic(this.clusterId, 'manifest'),
     };
     this.identity = {
       serial: `SIM${randomHex(this.rng, 10).toUpperCase()}`,

@@ -12,6 +12,9 @@ import {
   type CommandAck,
   type DeviceEvent,
   type Hello,
+  type Manifest,
+  type ManifestSync,
+  type PlayLog,
   type Status,
   type Telemetry,
 } from '@loa-xa/protocol';
@@ -24,6 +27,9 @@ export interface ChannelPayloads {
   event: DeviceEvent;
   ack: CommandAck;
   cmd: Command;
+  sync: ManifestSync;
+  playlog: PlayLog;
+  manifest: Manifest;
 }
 
 /**

@@ -262,6 +262,8 @@ const unstorable = channelArb
       telemetry: null,
       event: 'detail',
       ack: 'message',
+      sync: null,
+      playlog: null,
     };
     const mode = free === null && how !== 'ts' ? 'ts' : how;
     if (mode === 'ts') message.ts = ts;

@@ -22,6 +22,7 @@ interface JsonSchema {
   patternProperties?: Record<string, JsonSchema>;
   maxProperties?: number;
   items?: JsonSchema;
+  minItems?: number;
   maxItems?: number;
   uniqueItems?: boolean;
   minimum?: number;
@@ -89,13 +90,22 @@ export function validArbitrary(schema: JsonSchema, options: ValidOptions = {}): 
         });
       case 'string':
         if (s.format === 'uuid') return fc.uuid();
-        if (s.pattern) return fc.stringMatching(new RegExp(s.pattern));
+        if (s.pattern) {
+          const matching = fc.stringMatching(new RegExp(s.pattern));
+          return s.maxLength === undefined
+            ? matching
+            : matching.filter((v) => v.length <= (s.maxLength as number));
+        }
         return fc.string({ unit, minLength: s.minLength ?? 0, maxLength: s.maxLength ?? 100 });
       case 'array': {
         const items = build(s.items as JsonSchema);
         return s.uniqueItems
-          ? fc.uniqueArray(items, { maxLength: s.maxItems ?? 10, selector: (v) => JSON.stringify(v) })
-          : fc.array(items, { maxLength: s.maxItems ?? 10 });
+          ? fc.uniqueArray(items, {
+              minLength: s.minItems ?? 0,
+              maxLength: Math.min(s.maxItems ?? 10, 20),
+              selector: (v) => JSON.stringify(v),
+            })
+          : fc.array(items, { minLength: s.minItems ?? 0, maxLength: Math.min(s.maxItems ?? 10, 20) });
       }
       case 'object': {
         if (s.patternProperties) {
@@ -315,6 +325,8 @@ function outOfRangeOf(schema: JsonSchema, large: boolean): fc.Arbitrary<Json> | 
       options.push(
         fc.array(item, { minLength: schema.maxItems + 1, maxLength: schema.maxItems + (large ? 3_000 : 10) }),
       );
+    if (schema.minItems !== undefined && schema.minItems > 0)
+      options.push(fc.array(item, { maxLength: schema.minItems - 1 }));
     if (schema.uniqueItems) options.push(item.map((v) => [v, v]));
     const wrong = wrongType(items);
     if (wrong) options.push(fc.array(wrong, { minLength: 1, maxLength: 3 }));

@@ -22,6 +22,13 @@ const T0 = 1_767_220_200_000;
 const COMMAND_ID = '9b1f6a52-3c0e-4d8a-b7e1-2f4c6d8e0a13';
 const REBOOT_ID = 'c4d2e0f1-7a8b-4c9d-8e1f-3a5b7c9d1e2f';
 const PING_ID = '0e7d5c3b-1a29-4f8e-9d6c-5b4a3f2e1d0c';
+const PLAY_NOW_ID = '5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d';
+const BROADCAST_ID = '7f3e2d1c-0b9a-4887-a665-544332211000';
+const SCHEDULE_ID = '2c4e6a8b-0d1f-4e3a-9b5c-7d9e1f3a5b7c';
+const SHA_NEWS = 'a3f1c9e2b7d4058f6a1e3c5b7d9f0e2a4c6b8d0f1e3a5c7b9d1f3e5a7c9b1d3f';
+const SHA_ANTHEM = '0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c';
+const SHA_WARNING = 'f0e1d2c3b4a5968778695a4b3c2d1e0ff0e1d2c3b4a5968778695a4b3c2d1e0f';
+const MEDIA_URL = 'https://loa.example.vn/media/r';
 
 /** Valid example payloads, published as AsyncAPI message examples (every one is checked by the tests). */
 export const PAYLOAD_EXAMPLES: { readonly [N in PayloadName]: readonly PayloadExample<N>[] } = {
@@ -155,8 +162,179 @@ export const PAYLOAD_EXAMPLES: { readonly [N in PayloadName]: readonly PayloadEx
         params: {},
       },
     },
+    {
+      name: 'play_now',
+      summary: 'Emergency flood warning, to be played at once over anything lower',
+      payload: {
+        v: PROTOCOL_VERSION,
+        id: PLAY_NOW_ID,
+        ts: T0 + 300_000,
+        expiresAt: T0 + 360_000,
+        type: 'play_now',
+        params: {
+          priority: 'emergency',
+          volume: 100,
+          broadcastId: BROADCAST_ID,
+          media: [
+            {
+              id: 'r-warning',
+              url: `${MEDIA_URL}/r-warning?exp=1767225000&sig=V2FybmluZy1zaWc`,
+              sha256: SHA_WARNING,
+              size: 480_000,
+              durationMs: 60_000,
+            },
+          ],
+        },
+      },
+    },
+    {
+      name: 'play_now_live',
+      summary: 'Join a live broadcast (HTTP MP3 stream relayed by the server)',
+      payload: {
+        v: PROTOCOL_VERSION,
+        id: PING_ID,
+        ts: T0 + 600_000,
+        expiresAt: T0 + 660_000,
+        type: 'play_now',
+        params: {
+          priority: 'commune',
+          stream: {
+            id: 'b2c3d4e5-f6a7-4b8c-9d0e-1f2a3b4c5d6e',
+            url: 'https://loa.example.vn/live/b2c3d4e5-f6a7-4b8c-9d0e-1f2a3b4c5d6e.mp3?exp=1767230000&sig=TGl2ZS1zaWc',
+            format: 'mp3',
+          },
+        },
+      },
+    },
+    {
+      name: 'stop',
+      summary: 'Stop the live broadcast on this cluster',
+      payload: {
+        v: PROTOCOL_VERSION,
+        id: REBOOT_ID,
+        ts: T0 + 900_000,
+        expiresAt: T0 + 960_000,
+        type: 'stop',
+        params: { priority: 'commune', ref: 'b2c3d4e5-f6a7-4b8c-9d0e-1f2a3b4c5d6e' },
+      },
+    },
+  ],
+  Manifest: [
+    {
+      name: 'morning',
+      summary: 'The morning programme (anthem then news) every day at 05:30 local time, for the next 48 h',
+      payload: {
+        v: PROTOCOL_VERSION,
+        ts: T0 - 3_600_000,
+        version: 42,
+        from: T0 - 3_600_000,
+        until: T0 + 169_200_000,
+        items: [
+          {
+            id: `${SCHEDULE_ID}@${T0}`,
+            start: T0,
+            durationMs: 1_020_000,
+            priority: 'commune',
+            volume: 80,
+            media: ['r-anthem', 'r-news'],
+            scheduleId: SCHEDULE_ID,
+          },
+          {
+            id: `${SCHEDULE_ID}@${T0 + 86_400_000}`,
+            start: T0 + 86_400_000,
+            durationMs: 1_020_000,
+            priority: 'commune',
+            volume: 80,
+            media: ['r-anthem', 'r-news'],
+            scheduleId: SCHEDULE_ID,
+          },
+        ],
+        media: [
+          {
+            id: 'r-anthem',
+            url: `${MEDIA_URL}/r-anthem?exp=1767400000&sig=Qm9ndXMtZXhhbXBsZQ`,
+            sha256: SHA_ANTHEM,
+            size: 960_000,
+            durationMs: 120_000,
+            fetchFrom: T0 - 3_000_000,
+          },
+          {
+            id: 'r-news',
+            url: `${MEDIA_URL}/r-news?exp=1767400000&sig=RXhhbXBsZS1zaWc`,
+            sha256: SHA_NEWS,
+            size: 7_200_000,
+            durationMs: 900_000,
+            fetchFrom: T0 - 2_400_000,
+          },
+        ],
+      },
+    },
+  ],
+  ManifestSync: [
+    {
+      name: 'ready',
+      summary: 'Manifest 42 accepted and both files downloaded and verified',
+      payload: { v: PROTOCOL_VERSION, ts: T0 - 1_800_000, version: 42, held: [SHA_ANTHEM, SHA_NEWS] },
+    },
+    {
+      name: 'partial',
+      summary: 'Manifest 42 accepted; the news file failed its checksum and will be fetched again',
+      payload: {
+        v: PROTOCOL_VERSION,
+        ts: T0 - 2_000_000,
+        version: 42,
+        held: [SHA_ANTHEM],
+        missing: [{ sha256: SHA_NEWS, reason: 'checksum_mismatch' }],
+      },
+    },
+  ],
+  PlayLog: [
+    {
+      name: 'played',
+      summary: 'The morning programme started on time and played to its end',
+      payload: {
+        v: PROTOCOL_VERSION,
+        ts: T0 + 1_021_000,
+        reports: [
+          { id: 'p-000311', source: 'schedule', ref: `${SCHEDULE_ID}@${T0}`, event: 'started', at: T0 + 40 },
+          {
+            id: 'p-000312',
+            source: 'schedule',
+            ref: `${SCHEDULE_ID}@${T0}`,
+            event: 'finished',
+            at: T0 + 1_020_050,
+            playedMs: 1_020_000,
+          },
+        ],
+      },
+    },
+    {
+      name: 'preempted',
+      summary: 'An emergency warning cut the programme; sent after the link came back',
+      payload: {
+        v: PROTOCOL_VERSION,
+        ts: T0 + 7_200_000,
+        reports: [
+          {
+            id: 'p-000313',
+            source: 'schedule',
+            ref: `${SCHEDULE_ID}@${T0}`,
+            event: 'interrupted',
+            at: T0 + 300_000,
+            reason: 'preempted',
+            playedMs: 300_000,
+          },
+          { id: 'p-000314', source: 'command', ref: PLAY_NOW_ID, event: 'started', at: T0 + 300_020 },
+        ],
+      },
+    },
   ],
   CommandAck: [
+    {
+      name: 'started',
+      summary: 'The emergency play_now is on air',
+      payload: { v: PROTOCOL_VERSION, ts: T0 + 300_020, id: PLAY_NOW_ID, status: 'started' },
+    },
     {
       name: 'received',
       summary: 'The set_volume command arrived',
@@ -211,6 +389,9 @@ const MESSAGE_TITLES: Record<PayloadName, string> = {
   DeviceEvent: 'Device event (fault raised or cleared)',
   Command: 'Command',
   CommandAck: 'Command acknowledgement',
+  Manifest: 'Manifest (what to play)',
+  ManifestSync: 'Manifest sync (ack and media held)',
+  PlayLog: 'Play log (what played)',
 };
 
 const HOST = 'broker.example.vn';

@@ -5,6 +5,8 @@ export const COMMAND_ERROR_CODES = [
   'expired', // received after its expiresAt (by the device clock corrected by clockOffset)
   'busy', // refused because a higher-priority action is under way
   'hardware_fault', // the hardware could not do it (amplifier fault, storage error)
+  'media_unavailable', // play_now: a file could not be downloaded or failed its sha256 check
+  'stream_unavailable', // play_now: the live stream could not be opened
   'internal', // anything else; put details in `message`
 ] as const;
 export type CommandErrorCode = (typeof COMMAND_ERROR_CODES)[number];
@@ -23,6 +25,7 @@ export const DROP_REASONS = [
   'unknown_command', // ack for a command id the server never sent to this cluster
   'overload', // the server's write queue was full (database too slow); the message was not stored
   'rate_limited', // the device published faster than its limit (MQTT_RATE_PER_S, MQTT_BURST); acknowledged, not delivered
+  'unknown_occurrence', // a play report names an occurrence, command or stream the server never sent to this cluster
 ] as const;
 export type DropReason = (typeof DROP_REASONS)[number];
 
@@ -38,3 +41,18 @@ export const FAULT_CODES = [
   'clock_unsynced', // clock source lost (no NTP / NITZ)
 ] as const;
 export type FaultCode = (typeof FAULT_CODES)[number];
+
+/** Why a playback did not start, or stopped before its end (play report `reason`). */
+export const PLAY_FAILURE_REASONS = [
+  'preempted', // a higher-priority item, command or live stream took the speakers
+  'stopped', // a `stop` command
+  'media_missing', // the file was not downloaded in time
+  'checksum_mismatch', // the downloaded file did not match its sha256
+  'decode_error', // the file or stream could not be decoded
+  'stream_lost', // a live stream ended without the server closing it
+  'hardware_fault', // amplifier or speaker line fault
+  'power', // the cluster lost power or rebooted during playback
+  'expired', // a manifest or command arrived after the item's end
+  'other', // anything else; put details in `detail`
+] as const;
+export type PlayFailureReason = (typeof PLAY_FAILURE_REASONS)[number];

@@ -3,3 +3,4 @@ export * from './topics';
 export * from './errors';
 export * from './schemas';
 export * from './validate';
+export * from './playout';

@@ -6,7 +6,12 @@ import {
   normaliseMarkdown,
   renderGeneratedSections,
 } from '../scripts/protocol-doc';
-import { COMMAND_ERROR_CODES, DROP_REASONS, FAULT_CODES } from './errors';
+import {
+  COMMAND_ERROR_CODES,
+  DROP_REASONS,
+  PLAY_FAILURE_REASONS,
+  FAULT_CODES,
+} from './errors';
 import {
   CAPABILITIES,
   COMMAND_PARAMS_SCHEMAS,
@@ -66,6 +71,7 @@ describe('docs/protocol.md', () => {
     ['faults', FAULT_CODES],
     ['command-errors', COMMAND_ERROR_CODES],
     ['drop-reasons', DROP_REASONS],
+    ['play-failures', PLAY_FAILURE_REASONS],
   ] as [string, readonly string[]][])('explains every code of the %s list, and no other', (name, codes) => {
     const table = sections(text, 'codes').get(name);
     expect(table).toBeDefined();

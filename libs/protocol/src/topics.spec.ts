@@ -42,9 +42,9 @@ describe('topic builders', () => {
     for (const channel of SERVER_CHANNELS) expect(TOPIC_SPECS[channel].direction).toBe('server_to_device');
   });
 
-  it('retains only the status channel, and delivers everything with QoS 1', () => {
+  it('retains only status and manifest, and delivers everything with QoS 1', () => {
     const retained = Object.values(TOPIC_SPECS).filter((spec) => spec.retain);
-    expect(retained.map((spec) => spec.channel)).toEqual(['status']);
+    expect(retained.map((spec) => spec.channel)).toEqual(['status', 'manifest']);
     for (const spec of Object.values(TOPIC_SPECS)) expect(spec.qos).toBe(1);
   });
 });

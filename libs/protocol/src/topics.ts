@@ -1,11 +1,12 @@
+import type { PayloadName } from './schemas';
 import { TOPIC_ROOT } from './version';
 
 /**
  * Channels of one cluster. Topic shape: `loa/v1/c/{clusterId}/{channel}`.
  * The cluster id is the registry's UUID; it is also the MQTT username and client id.
  */
-export const DEVICE_CHANNELS = ['hello', 'status', 'telemetry', 'event', 'ack'] as const;
-export const SERVER_CHANNELS = ['cmd'] as const;
+export const DEVICE_CHANNELS = ['hello', 'status', 'telemetry', 'event', 'ack', 'sync', 'playlog'] as const;
+export const SERVER_CHANNELS = ['cmd', 'manifest'] as const;
 export type DeviceChannel = (typeof DEVICE_CHANNELS)[number];
 export type ServerChannel = (typeof SERVER_CHANNELS)[number];
 export type Channel = DeviceChannel | ServerChannel;
@@ -17,7 +18,7 @@ export interface TopicSpec {
   qos: 0 | 1;
   retain: boolean;
   /** Name of the payload schema in `PAYLOAD_SCHEMAS`. */
-  payload: 'Hello' | 'Status' | 'Telemetry' | 'DeviceEvent' | 'Command' | 'CommandAck';
+  payload: PayloadName;
   summary: string;
 }
 
@@ -64,6 +65,33 @@ export const TOPIC_SPECS: Readonly<Record<Channel, TopicSpec>> = {
     payload: 'CommandAck',
     summary:
       'Progress of a command: `received` when it arrives, then `ok`, `error`, `expired` or `rejected`.',
+  },
+  sync: {
+    channel: 'sync',
+    direction: 'device_to_server',
+    qos: 1,
+    retain: false,
+    payload: 'ManifestSync',
+    summary:
+      'Manifest acknowledgement: the version the device follows and the files it holds (after a manifest arrives and after downloads).',
+  },
+  playlog: {
+    channel: 'playlog',
+    direction: 'device_to_server',
+    qos: 1,
+    retain: false,
+    payload: 'PlayLog',
+    summary:
+      'What actually played: started, finished, interrupted, failed per occurrence, command or stream, by the device clock; buffered while offline.',
+  },
+  manifest: {
+    channel: 'manifest',
+    direction: 'server_to_device',
+    qos: 1,
+    retain: true,
+    payload: 'Manifest',
+    summary:
+      'What to play over the next 48 h, retained: a device that connects gets the latest at once, and plays it from its own clock while offline.',
   },
   cmd: {
     channel: 'cmd',
