@@ -1,4 +1,6 @@
 import type { Role } from '@loa-xa/persistence';
+import { PRIORITY_RANK, type Priority } from '@loa-xa/protocol';
+import type { Scope } from './scope';
 
 /** Every right a route can demand. Routes declare one with @RequirePermission; the guard checks it. */
 export const PERMISSIONS = [
@@ -18,6 +20,14 @@ export const PERMISSIONS = [
   'users.manage',
   'api_keys.manage',
   'ops.metrics',
+  'media.read',
+  'media.write',
+  'schedules.read',
+  'schedules.write',
+  'broadcasts.send',
+  'broadcasts.emergency',
+  'live.broadcast',
+  'playlogs.read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -27,7 +37,13 @@ const READ: Permission[] = [
   'clusters.read',
   'commands.read',
   'telemetry.read',
+  'media.read',
+  'schedules.read',
+  'playlogs.read',
 ];
+
+/** Running the loudspeakers: media, programmes and schedules, immediate broadcasts, going live. */
+const BROADCASTING: Permission[] = ['media.write', 'schedules.write', 'broadcasts.send', 'live.broadcast'];
 
 /**
  * What each role may do (always inside its scope). A commune operator runs the commune's loudspeakers;
@@ -45,10 +61,27 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'commands.send',
     'audit.read',
     'users.read',
+    ...BROADCASTING,
   ]),
-  commune_operator: new Set([...READ, 'commands.send', 'audit.read']),
+  commune_operator: new Set([...READ, 'commands.send', 'audit.read', ...BROADCASTING]),
   viewer: new Set(READ),
 };
+
+/**
+ * Highest broadcast priority someone may use: a commune (or village) scope broadcasts at commune priority,
+ * a district can override communes, a province can override districts; `emergency` needs
+ * `broadcasts.emergency` (province administrators and administrators).
+ */
+export function maxBroadcastPriority(role: Role, scope: Scope | null): Priority {
+  if (hasPermission(role, 'broadcasts.emergency')) return 'emergency';
+  if (scope === null || scope.level === 'province') return 'province';
+  return scope.level === 'district' ? 'district' : 'commune';
+}
+
+/** May someone use `priority`? */
+export function mayUsePriority(role: Role, scope: Scope | null, priority: Priority): boolean {
+  return PRIORITY_RANK[priority] <= PRIORITY_RANK[maxBroadcastPriority(role, scope)];
+}
 
 /** Higher ranks may grant lower ones; nobody but an admin makes an admin. */
 export const ROLE_RANK: Record<Role, number> = {

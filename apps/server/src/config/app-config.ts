@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 
 /*
@@ -38,6 +39,63 @@ const oneOf =
       throw new ConfigError(`${name} must be one of ${values.join(', ')}, got "${raw}"`);
     return raw as T;
   };
+const decimal =
+  (min: number, max: number): Parser<number> =>
+  (raw, name) => {
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < min || value > max) {
+      throw new ConfigError(`${name} must be a number between ${min} and ${max}, got "${raw}"`);
+    }
+    return value;
+  };
+/** An IANA time zone the runtime knows (Intl), e.g. Asia/Ho_Chi_Minh. */
+const timeZone: Parser<string> = (raw, name) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: raw });
+  } catch {
+    throw new ConfigError(`${name} must be an IANA time zone such as Asia/Ho_Chi_Minh, got "${raw}"`);
+  }
+  return raw;
+};
+/** An absolute http(s) URL without a trailing slash. */
+const baseUrl: Parser<string | undefined> = (raw, name) => {
+  if (raw === '') return undefined;
+  if (!/^https?:\/\/[^\s/]+(\/[^\s]*)?$/.test(raw))
+    throw new ConfigError(`${name} must be an http(s) URL such as https://loa.example.vn, got "${raw}"`);
+  return raw.replace(/\/+$/, '');
+};
+
+export interface MediaProfile {
+  /** Rendition name, also part of stored file names. */
+  name: string;
+  codec: 'mp3';
+  bitrateKbps: number;
+  channels: 1 | 2;
+  sampleRate: 22050 | 32000 | 44100 | 48000;
+}
+const PROFILE = /^([a-z0-9_-]{1,32})=mp3\/(\d{2,3})k\/(mono|stereo)\/(22050|32000|44100|48000)$/;
+/** Device profiles: `name=mp3/<kbps>k/<mono|stereo>/<Hz>`, comma-separated. */
+const profiles: Parser<MediaProfile[]> = (raw, name) => {
+  const out = list(raw, name).map((item) => {
+    const m = PROFILE.exec(item);
+    const kbps = m ? Number(m[2]) : 0;
+    if (!m || kbps < 16 || kbps > 320)
+      throw new ConfigError(
+        `${name}: "${item}" is not name=mp3/<16-320>k/<mono|stereo>/<22050|32000|44100|48000>`,
+      );
+    return {
+      name: m[1],
+      codec: 'mp3' as const,
+      bitrateKbps: kbps,
+      channels: m[3] === 'mono' ? (1 as const) : (2 as const),
+      sampleRate: Number(m[4]) as MediaProfile['sampleRate'],
+    };
+  });
+  if (out.length === 0) throw new ConfigError(`${name} needs at least one profile`);
+  if (new Set(out.map((p) => p.name)).size !== out.length)
+    throw new ConfigError(`${name} names a profile twice`);
+  return out;
+};
 const list: Parser<string[]> = (raw) =>
   raw
     .split(',')
@@ -305,6 +363,117 @@ export const CONFIG_VARIABLES = {
     description: 'Publishes a device may send at once above that rate',
     parse: int(1, 1_000_000),
   },
+  mediaDir: {
+    name: 'MEDIA_DIR',
+    default: undefined as string | undefined,
+    defaultText: 'DATA_DIR/media',
+    description: 'Where uploaded media and renditions are stored (local disk storage)',
+    parse: optionalStr,
+  },
+  mediaMaxUploadMb: {
+    name: 'MEDIA_MAX_UPLOAD_MB',
+    default: 200,
+    description: 'Largest media upload accepted, MiB (streamed to disk, never held in memory)',
+    parse: int(1, 10_240),
+  },
+  mediaProfiles: {
+    name: 'MEDIA_PROFILES',
+    default: [
+      { name: 'mp3_64k_mono', codec: 'mp3', bitrateKbps: 64, channels: 1, sampleRate: 44100 },
+    ] as MediaProfile[],
+    defaultText: 'mp3_64k_mono=mp3/64k/mono/44100',
+    description:
+      'Device renditions made of every asset: `name=mp3/<kbps>k/<mono|stereo>/<Hz>`, comma-separated; the first is sent to devices',
+    parse: profiles,
+  },
+  loudnessTargetLufs: {
+    name: 'LOUDNESS_TARGET_LUFS',
+    default: -16,
+    description: 'EBU R128 integrated loudness every rendition is normalised to (two-pass loudnorm), LUFS',
+    parse: decimal(-70, -5),
+  },
+  loudnessTruePeakDbtp: {
+    name: 'LOUDNESS_TRUE_PEAK_DBTP',
+    default: -1,
+    description: 'Maximum true peak after normalisation, dBTP',
+    parse: decimal(-9, 0),
+  },
+  transcodeConcurrency: {
+    name: 'TRANSCODE_CONCURRENCY',
+    default: Math.max(1, availableParallelism() - 1),
+    defaultText: 'CPU cores − 1 (at least 1)',
+    description: 'Transcoding jobs run at once; more wait in the queue',
+    parse: int(1, 64),
+  },
+  ffmpegPath: {
+    name: 'FFMPEG_PATH',
+    default: undefined as string | undefined,
+    defaultText: '(ffmpeg-static, @ffmpeg-installer/ffmpeg, else ffmpeg on PATH)',
+    description: 'ffmpeg binary',
+    parse: optionalStr,
+  },
+  ffprobePath: {
+    name: 'FFPROBE_PATH',
+    default: undefined as string | undefined,
+    defaultText: '(@ffprobe-installer/ffprobe, else ffprobe on PATH)',
+    description: 'ffprobe binary',
+    parse: optionalStr,
+  },
+  publicBaseUrl: {
+    name: 'PUBLIC_BASE_URL',
+    default: undefined as string | undefined,
+    defaultText: '(http://HOST:PORT; the first LAN address when HOST is 0.0.0.0)',
+    description: 'Base URL devices use to download media and join live streams (put your HTTPS name here)',
+    parse: baseUrl,
+  },
+  mediaUrlTtlS: {
+    name: 'MEDIA_URL_TTL_S',
+    default: 72 * 3600,
+    description: 'How long a signed media URL in a manifest or play_now stays valid, s',
+    parse: int(60, 30 * 86400),
+  },
+  timeZone: {
+    name: 'TIME_ZONE',
+    default: 'Asia/Ho_Chi_Minh',
+    description: 'Time zone schedules are written in (RRULEs, validity dates, daily summaries)',
+    parse: timeZone,
+  },
+  scheduleWindowDays: {
+    name: 'SCHEDULE_WINDOW_DAYS',
+    default: 7,
+    description: 'How far ahead schedules are expanded into occurrences (conflict checks, readiness), days',
+    parse: int(2, 90),
+  },
+  manifestHorizonH: {
+    name: 'MANIFEST_HORIZON_H',
+    default: 48,
+    description: 'How far ahead each cluster manifest reaches, hours',
+    parse: int(1, 168),
+  },
+  manifestDebounceMs: {
+    name: 'MANIFEST_DEBOUNCE_MS',
+    default: 1000,
+    description: 'Changes within this time are published as one manifest per cluster, ms',
+    parse: int(0, 60_000),
+  },
+  manifestRefreshMin: {
+    name: 'MANIFEST_REFRESH_MIN',
+    default: 60,
+    description: 'Every this many minutes manifests whose window moved on are republished, min',
+    parse: int(1, 1440),
+  },
+  downloadSpreadS: {
+    name: 'DOWNLOAD_SPREAD_S',
+    default: 6 * 3600,
+    description: 'Longest time over which clusters’ first downloads of a new file are spread (fetchFrom), s',
+    parse: int(0, 7 * 86400),
+  },
+  broadcastTtlS: {
+    name: 'BROADCAST_TTL_S',
+    default: 120,
+    description: 'A play_now or stop not delivered within this time expires (the cluster ignores it), s',
+    parse: int(5, 86400),
+  },
 } satisfies Record<string, Variable<unknown>>;
 
 type Vars = typeof CONFIG_VARIABLES;
@@ -344,6 +513,7 @@ export function loadConfig(
     );
   }
   config.dataDir = resolve(config.dataDir);
+  config.mediaDir = resolve(config.mediaDir ?? resolve(config.dataDir, 'media'));
   return config;
 }
 

@@ -2,7 +2,13 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { ClientMqtt, MqttRecordBuilder } from '@nestjs/microservices';
 import { randomBytes } from 'node:crypto';
 import { lastValueFrom } from 'rxjs';
-import { TOPIC_SPECS, clusterTopic, encodePayload, type Command } from '@loa-xa/protocol';
+import {
+  TOPIC_SPECS,
+  clusterTopic,
+  encodePayload,
+  type Command,
+  type Manifest,
+} from '@loa-xa/protocol';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { BrokerService } from '../broker/broker.service';
@@ -34,15 +40,22 @@ export class DevicePublisher implements OnApplicationShutdown {
   }
 
   async sendCommand(clusterId: string, command: Command): Promise<void> {
-    const spec = TOPIC_SPECS.cmd;
-    const record = new MqttRecordBuilder(encodePayload('Command', command))
-      .setQoS(spec.qos)
-      .setRetain(spec.retain)
-      .build();
-    await lastValueFrom(this.client.emit(clusterTopic(clusterId, 'cmd'), record), {
+    await this.publishEncoded(clusterId, 'cmd', encodePayload('Command', command));
+  }
+
+  /** Publishes (retained) the manifest a cluster must follow; the broker hands it over on subscribe. */
+  async publishManifest(clusterId: string, manifest: Manifest): Promise<void> {
+    await this.publishEncoded(clusterId, 'manifest', encodePayload('Manifest', manifest));
+  }
+
+  /** Publishes an already-encoded payload on a server channel with the contract's QoS and retain. */
+  async publishEncoded(clusterId: string, channel: 'cmd' | 'manifest', payload: Buffer): Promise<void> {
+    const spec = TOPIC_SPECS[channel];
+    const record = new MqttRecordBuilder(payload).setQoS(spec.qos).setRetain(spec.retain).build();
+    await lastValueFrom(this.client.emit(clusterTopic(clusterId, channel), record), {
       defaultValue: undefined,
     });
-    this.metrics.messagesOut.inc({ channel: 'cmd' });
+    this.metrics.messagesOut.inc({ channel });
   }
 
   async onApplicationShutdown(): Promise<void> {

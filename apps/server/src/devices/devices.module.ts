@@ -10,6 +10,7 @@ import { DeviceMessagesController } from './device-messages.controller';
 import { TelemetryHistoryRepository } from './telemetry-history.repository';
 import { TelemetryController } from './telemetry.controller';
 import { FleetLoader } from './fleet-loader.service';
+import { DeviceMessageGate } from './device-message-gate';
 
 @Module({
   imports: [BrokerModule],
@@ -22,7 +23,8 @@ import { FleetLoader } from './fleet-loader.service';
     CommandsService,
     TelemetryHistoryRepository,
     FleetLoader,
+    DeviceMessageGate,
   ],
-  exports: [DeviceDataWriter, CommandsService],
+  exports: [DeviceDataWriter, CommandsService, DevicePublisher, DeviceMessageGate],
 })
 export class DevicesModule {}
