@@ -30,6 +30,18 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
+    files: ['libs/schedule/**/*.ts'],
+    rules: {
+      // Pure logic: no framework, no database, no I/O, so it is tested alone and reused anywhere.
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: ['@nestjs/*', 'typeorm', '@loa-xa/persistence', '@loa-xa/broker', '**/apps/**', 'node:fs', 'fs'],
+        },
+      ],
+    },
+  },
+  {
     files: ['firmware-sim/**/*.ts'],
     rules: {
       // The simulator is a device: it may only know the contract, never the server.

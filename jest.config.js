@@ -10,6 +10,7 @@ module.exports = {
     '^@loa-xa/protocol$': '<rootDir>/libs/protocol/src',
     '^@loa-xa/broker$': '<rootDir>/libs/broker/src',
     '^@loa-xa/persistence$': '<rootDir>/libs/persistence/src',
+    '^@loa-xa/schedule$': '<rootDir>/libs/schedule/src',
     '^@loa-xa/firmware-sim$': '<rootDir>/firmware-sim/src',
   },
   testTimeout: 60000,

@@ -92,6 +92,7 @@ export class CommandsService implements OnModuleInit, OnModuleDestroy {
           result: null,
           errorCode: null,
           errorMessage: null,
+          broadcastId: null,
         },
         manager,
       );

@@ -1,13 +1,17 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { Cluster } from './cluster.entity';
 
-export const COMMAND_STATES = ['pending', 'delivered', 'acked', 'failed', 'expired'] as const;
+export const COMMAND_STATES = ['pending', 'delivered', 'started', 'acked', 'failed', 'expired'] as const;
 export type CommandState = (typeof COMMAND_STATES)[number];
 
-/** A remote command and its progress: pending → delivered → acked | failed | expired. */
+/**
+ * A remote command and its progress: pending → delivered → acked | failed | expired; a play_now goes
+ * delivered → started when sound is on air.
+ */
 @Entity('device_command')
 @Index('ix_device_command_cluster_created', ['clusterId', 'createdAt'])
 @Index('ix_device_command_open', ['status', 'expiresAt'])
+@Index('ix_device_command_broadcast', ['broadcastId', 'status'])
 export class DeviceCommand {
   @PrimaryColumn({ type: 'uuid' })
   id!: string;
@@ -48,4 +52,8 @@ export class DeviceCommand {
 
   @Column({ type: 'text', name: 'error_message', nullable: true })
   errorMessage!: string | null;
+
+  /** The broadcast this command belongs to (play_now / stop to many clusters), if any. */
+  @Column({ type: 'uuid', name: 'broadcast_id', nullable: true })
+  broadcastId!: string | null;
 }

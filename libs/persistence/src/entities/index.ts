@@ -12,6 +12,11 @@ import { AppUser } from './app-user.entity';
 import { AuthSession } from './auth-session.entity';
 import { ApiKey } from './api-key.entity';
 import { AuditEntry } from './audit-entry.entity';
+import { Program, ProgramItem } from './program.entity';
+import { ClusterGroup, ClusterGroupMember } from './cluster-group.entity';
+import { Schedule, ScheduleOverride } from './schedule.entity';
+import { ClusterManifest } from './cluster-manifest.entity';
+import { Broadcast } from './broadcast.entity';
 
 export * from './admin-unit.entity';
 export * from './station.entity';
@@ -27,6 +32,11 @@ export * from './app-user.entity';
 export * from './auth-session.entity';
 export * from './api-key.entity';
 export * from './audit-entry.entity';
+export * from './program.entity';
+export * from './cluster-group.entity';
+export * from './schedule.entity';
+export * from './cluster-manifest.entity';
+export * from './broadcast.entity';
 
 export const ENTITIES = [
   AdminUnit,
@@ -43,4 +53,12 @@ export const ENTITIES = [
   AuthSession,
   ApiKey,
   AuditEntry,
+  Program,
+  ProgramItem,
+  ClusterGroup,
+  ClusterGroupMember,
+  Schedule,
+  ScheduleOverride,
+  ClusterManifest,
+  Broadcast,
 ];
