@@ -11,6 +11,12 @@ describe('parseCliArgs', () => {
       telemetryIntervalMs: 60_000,
       keepaliveS: 60,
       clockSkewMs: 0,
+      clockCorrected: true,
+      download: true,
+      mediaDir: undefined,
+      maxConcurrentDownloads: 0,
+      downloadMaxAttempts: 5,
+      downloadRetryMs: 2000,
       dropProbability: 0,
       outageProbabilityPerMinute: 0,
       connectRatePerS: 200,
@@ -54,6 +60,34 @@ describe('parseCliArgs', () => {
     });
   });
 
+  it('parses the broadcasting flags', () => {
+    const config = parseCliArgs([
+      '--credentials',
+      'f.json',
+      '--clock-skew-ms=-3000',
+      '--no-clock-correction',
+      '--media-dir',
+      '/tmp/media',
+      '--max-downloads',
+      '50',
+      '--download-attempts',
+      '3',
+      '--download-retry',
+      '500',
+    ]);
+    expect(config).toMatchObject({
+      clockSkewMs: -3000,
+      clockCorrected: false,
+      download: true,
+      mediaDir: '/tmp/media',
+      maxConcurrentDownloads: 50,
+      downloadMaxAttempts: 3,
+      downloadRetryMs: 500,
+    });
+    expect(parseCliArgs(['--credentials', 'f', '--no-download']).download).toBe(false);
+    expect(parseCliArgs(['--credentials', 'f', '--clock-skew', '1500']).clockSkewMs).toBe(1500);
+  });
+
   it('needs --api, --commune and --clusters with --provision', () => {
     expect(() => parseCliArgs(['--provision', '--api', 'http://x'])).toThrow(/--commune, --clusters/);
     const argv = ['--provision', '--api', 'http://x', '--commune', '00001', '--clusters', '3'];
@@ -76,6 +110,10 @@ describe('parseCliArgs', () => {
     [['--credentials', 'f', '--seed', '1.5'], /--seed must be an integer/],
     [['--credentials', 'f', '--outage-min', '10', '--outage-max', '5'], /--outage-max/],
     [['--credentials', 'f', '--nope'], /nope/],
+    [['--credentials', 'f', '--clock-skew', '1', '--clock-skew-ms', '2'], /not both/],
+    [['--credentials', 'f', '--no-download', '--media-dir', 'd'], /--media-dir needs downloads/],
+    [['--credentials', 'f', '--max-downloads', '-1'], /--max-downloads/],
+    [['--credentials', 'f', '--download-attempts', '0'], /--download-attempts/],
     [[], /nothing to simulate/],
   ])('rejects %j', (argv, message) => {
     expect(() => parseCliArgs(argv)).toThrow(CliUsageError);
@@ -98,6 +136,13 @@ describe('parseCliArgs', () => {
       '--telemetry-interval',
       '--keepalive',
       '--clock-skew',
+      '--clock-skew-ms',
+      '--no-clock-correction',
+      '--no-download',
+      '--media-dir',
+      '--max-downloads',
+      '--download-attempts',
+      '--download-retry',
       '--drop-prob',
       '--outage-prob',
       '--outage-min',

@@ -28,8 +28,12 @@ Link and device:
   --broker URL              MQTT broker (default: the credentials file's brokerUrl, else ${DEFAULT_BROKER_URL})
   --telemetry-interval MS   telemetry period (default 60000)
   --keepalive S             MQTT keepalive (default 60)
-  --clock-skew MS           device clock minus real time, reported as clockOffsetMs (default 0);
-                            a negative value needs '=': --clock-skew=-5000
+  --clock-skew-ms MS        device clock minus real time (default 0); every ts and play report uses
+                            the skewed clock; a negative value needs '=': --clock-skew-ms=-5000
+                            (--clock-skew is the same flag)
+  --no-clock-correction     the clusters do not know their clock is wrong: they report clockOffsetMs 0
+                            and play early/late by the skew (default: they report the skew and
+                            correct for it, so they play on time)
   --reconnect-period MS     mean wait before reconnecting, jittered (default 5000)
   --reboot-duration MS      how long a reboot keeps a cluster off the network (default 3000)
   --drop-prob P             probability that one telemetry message is lost (default 0)
@@ -41,6 +45,15 @@ Link and device:
   --mains-loss-rate R       mains power losses per cluster per hour (default 0)
   --fault-duration MS       mean time until a random fault clears (default 600000)
   --low-signal FRACTION     share of clusters on weak-signal sites, RSRP around -118 dBm (default 0)
+
+Broadcasting (manifests, play_now, stop):
+  --no-download             trust manifests and play_now: mark every listed file held at once, no HTTP
+                            (large benchmarks); default: download, verify size and SHA-256
+  --media-dir DIR           keep downloaded files under DIR/<clusterId>/ (default: hash them, keep nothing)
+  --max-downloads N         media downloads running at once over the whole fleet; 0 = no cap (default 0);
+                            each cluster fetches one file at a time anyway
+  --download-attempts N     attempts per file before it is reported missing for good (default 5)
+  --download-retry MS       first retry back-off, doubling up to 60 s (default 2000)
 
 Run:
   --connect-rate N          cluster connects started per second (default 200)
@@ -65,6 +78,12 @@ export interface CliConfig {
   telemetryIntervalMs: number;
   keepaliveS: number;
   clockSkewMs: number;
+  clockCorrected: boolean;
+  download: boolean;
+  mediaDir?: string;
+  maxConcurrentDownloads: number;
+  downloadMaxAttempts: number;
+  downloadRetryMs: number;
   reconnectPeriodMs: number;
   rebootDurationMs: number;
   dropProbability: number;
@@ -98,6 +117,11 @@ const STRING_FLAGS = [
   'telemetry-interval',
   'keepalive',
   'clock-skew',
+  'clock-skew-ms',
+  'media-dir',
+  'max-downloads',
+  'download-attempts',
+  'download-retry',
   'reconnect-period',
   'reboot-duration',
   'drop-prob',
@@ -117,7 +141,12 @@ const STRING_FLAGS = [
 type StringFlag = (typeof STRING_FLAGS)[number];
 
 export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}): CliConfig {
-  let values: Partial<Record<StringFlag, string>> & { provision?: boolean; help?: boolean };
+  let values: Partial<Record<StringFlag, string>> & {
+    provision?: boolean;
+    help?: boolean;
+    'no-download'?: boolean;
+    'no-clock-correction'?: boolean;
+  };
   try {
     ({ values } = parseArgs({
       args: [...argv],
@@ -126,6 +155,8 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
       options: {
         ...Object.fromEntries(STRING_FLAGS.map((flag) => [flag, { type: 'string' as const }])),
         provision: { type: 'boolean' },
+        'no-download': { type: 'boolean' },
+        'no-clock-correction': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -153,6 +184,10 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
   const optionalNum = (flag: StringFlag, min: number, max: number): number | undefined =>
     values[flag] === undefined ? undefined : num(flag, 0, min, max, true);
 
+  if (values['clock-skew'] !== undefined && values['clock-skew-ms'] !== undefined)
+    throw new CliUsageError('give either --clock-skew-ms or --clock-skew, not both');
+  if (values['clock-skew'] !== undefined) values['clock-skew-ms'] = values['clock-skew'];
+
   const config: CliConfig = {
     help: values.help ?? false,
     broker: values.broker,
@@ -165,7 +200,13 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
     auth: authorizationOf(values.auth, values['api-key'] ?? env.LOA_API_KEY),
     telemetryIntervalMs: num('telemetry-interval', 60_000, 10, 86_400_000, true),
     keepaliveS: num('keepalive', 60, 0, 65_535, true),
-    clockSkewMs: num('clock-skew', 0, -86_400_000, 86_400_000, true),
+    clockSkewMs: num('clock-skew-ms', 0, -86_400_000, 86_400_000, true),
+    clockCorrected: !(values['no-clock-correction'] ?? false),
+    download: !(values['no-download'] ?? false),
+    mediaDir: values['media-dir'],
+    maxConcurrentDownloads: num('max-downloads', 0, 0, 100_000, true),
+    downloadMaxAttempts: num('download-attempts', 5, 1, 100, true),
+    downloadRetryMs: num('download-retry', 2000, 1, 3_600_000, true),
     reconnectPeriodMs: num('reconnect-period', 5000, 10, 3_600_000, true),
     rebootDurationMs: num('reboot-duration', 3000, 0, 3_600_000, true),
     dropProbability: num('drop-prob', 0, 0, 1),
@@ -184,6 +225,8 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
   };
   if (config.help) return config;
 
+  if (!config.download && config.mediaDir !== undefined)
+    throw new CliUsageError('--media-dir needs downloads: drop --no-download');
   if (config.outageMaxMs < config.outageMinMs)
     throw new CliUsageError('--outage-max must be >= --outage-min');
   if (config.provision) {

@@ -56,7 +56,9 @@ function formatStats(stats: SimFleetStats, elapsedS: number): string {
   return (
     `t=${elapsedS}s online=${stats.online}/${stats.clusters} telemetry=${stats.telemetrySent} ` +
     `dropped=${stats.telemetryDropped} commands=${stats.commandsReceived} executed=${stats.commandsExecuted} ` +
-    `invalid=${stats.invalidCommands} acks=${stats.acksSent} events=${stats.eventsRaised} reconnects=${stats.reconnects}`
+    `invalid=${stats.invalidCommands} acks=${stats.acksSent} events=${stats.eventsRaised} reconnects=${stats.reconnects} ` +
+    `manifests=${stats.withManifest} downloads=${stats.downloadsCompleted}/${stats.downloadsFailed} ` +
+    `onAir=${stats.onAir} plays=${stats.playReportsSent}/${stats.playReports}`
   );
 }
 
@@ -89,6 +91,12 @@ async function main(argv: readonly string[]): Promise<number> {
     telemetryIntervalMs: config.telemetryIntervalMs,
     keepaliveS: config.keepaliveS,
     clockSkewMs: config.clockSkewMs,
+    clockCorrected: config.clockCorrected,
+    download: config.download,
+    mediaDir: config.mediaDir,
+    maxConcurrentDownloads: config.maxConcurrentDownloads,
+    downloadMaxAttempts: config.downloadMaxAttempts,
+    downloadRetryMs: config.downloadRetryMs,
     reconnectPeriodMs: config.reconnectPeriodMs,
     rebootDurationMs: config.rebootDurationMs,
     lowSignalFraction: config.lowSignalFraction,

@@ -1,5 +1,7 @@
 import { EventEmitter } from 'node:events';
-import type { CommandAck } from '@loa-xa/protocol';
+import * as path from 'node:path';
+import type { CommandAck, ManifestSync, PlayReport } from '@loa-xa/protocol';
+import { DownloadLimiter } from './limiter';
 import { createRng, deriveSeed, gaussian, uniform } from './rng';
 import { SharedTicker } from './scheduler';
 import { SimCluster, type DisconnectReason, type SimClusterOptions, type SimCounters } from './sim-cluster';
@@ -14,8 +16,19 @@ export interface SimCredential {
 /** Options shared by every cluster of the fleet, plus how the fleet starts them. */
 export interface SimFleetOptions extends Omit<
   SimClusterOptions,
-  'clusterId' | 'secret' | 'rng' | 'scheduler' | 'telemetryPhaseMs' | 'rsrpDbm'
+  | 'clusterId'
+  | 'secret'
+  | 'rng'
+  | 'scheduler'
+  | 'telemetryPhaseMs'
+  | 'rsrpDbm'
+  | 'downloadLimiter'
+  | 'mediaDir'
 > {
+  /** Media downloads running at once across the whole fleet (each cluster runs one at a time). Default: no cap. */
+  maxConcurrentDownloads?: number;
+  /** Keep downloaded bytes under `<mediaDir>/<clusterId>/`. Default: hash only, keep nothing. */
+  mediaDir?: string;
   /** Cluster connects started per second, so 10,000 clusters do not hit the broker in one instant. Default 200. */
   connectRatePerS?: number;
   /** Seed of the whole run; each cluster gets its own derived stream. Default: random. */
@@ -32,12 +45,21 @@ export interface SimFleetStats extends SimCounters {
   clusters: number;
   started: number;
   online: number;
+  /** Clusters following a manifest. */
+  withManifest: number;
+  /** Clusters with something on air now. */
+  onAir: number;
+  /** Play reports waiting for a PUBACK, over the fleet. */
+  pendingPlayReports: number;
 }
 
 export interface SimFleetEvents {
   online: [clusterId: string];
   offline: [clusterId: string, reason: DisconnectReason];
   ack: [clusterId: string, ack: CommandAck];
+  /** Every play report of every cluster, the instant it happens (e.g. to time `started` across a fleet). */
+  play: [clusterId: string, report: PlayReport];
+  sync: [clusterId: string, sync: ManifestSync];
 }
 
 /**
@@ -47,6 +69,8 @@ export interface SimFleetEvents {
 export class SimFleet extends EventEmitter<SimFleetEvents> {
   readonly seed: number;
   private readonly ticker = new SharedTicker();
+  /** The fleet-wide download cap, when one was asked for. */
+  readonly downloadLimiter: DownloadLimiter | undefined;
   private readonly clusters: SimCluster[] = [];
   private readonly byId = new Map<string, SimCluster>();
   private readonly connectRatePerS: number;
@@ -59,7 +83,20 @@ export class SimFleet extends EventEmitter<SimFleetEvents> {
 
   constructor(credentials: readonly SimCredential[], options: SimFleetOptions) {
     super();
-    const { connectRatePerS, seed, lowSignalFraction, lowSignalRsrpDbm, perCluster, ...shared } = options;
+    const {
+      connectRatePerS,
+      seed,
+      lowSignalFraction,
+      lowSignalRsrpDbm,
+      perCluster,
+      maxConcurrentDownloads,
+      mediaDir,
+      ...shared
+    } = options;
+    this.downloadLimiter =
+      maxConcurrentDownloads !== undefined && maxConcurrentDownloads > 0
+        ? new DownloadLimiter(maxConcurrentDownloads)
+        : undefined;
     this.connectRatePerS = Math.max(1, connectRatePerS ?? 200);
     this.seed = seed ?? Math.floor(Math.random() * 0x100000000);
     const interval = shared.telemetryIntervalMs ?? 60_000;
@@ -78,6 +115,8 @@ export class SimFleet extends EventEmitter<SimFleetEvents> {
         // Random phase on the telemetry grid: the broker sees a steady stream, not a burst per interval.
         telemetryPhaseMs: phaseBase + Math.floor(uniform(rng, 0, interval)),
         rsrpDbm: weak ? gaussian(rng, lowSignalRsrpDbm ?? -118, 3) : gaussian(rng, -95, 6),
+        downloadLimiter: this.downloadLimiter,
+        ...(mediaDir !== undefined ? { mediaDir: path.join(mediaDir, credential.clusterId) } : {}),
         ...perCluster?.(credential, index),
       });
       cluster.on('connected', () => {
@@ -90,6 +129,8 @@ export class SimFleet extends EventEmitter<SimFleetEvents> {
         this.emit('offline', cluster.clusterId, reason);
       });
       cluster.on('ack', (ack) => this.emit('ack', cluster.clusterId, ack));
+      cluster.on('play', (report) => this.emit('play', cluster.clusterId, report));
+      cluster.on('sync', (sync) => this.emit('sync', cluster.clusterId, sync));
       this.clusters.push(cluster);
       this.byId.set(credential.clusterId, cluster);
     });
@@ -161,6 +202,9 @@ export class SimFleet extends EventEmitter<SimFleetEvents> {
       clusters: this.clusters.length,
       started: this.startedCount,
       online: this.onlineCount,
+      withManifest: 0,
+      onAir: 0,
+      pendingPlayReports: 0,
       telemetrySent: 0,
       telemetryDropped: 0,
       commandsReceived: 0,
@@ -170,18 +214,24 @@ export class SimFleet extends EventEmitter<SimFleetEvents> {
       acksSent: 0,
       eventsRaised: 0,
       reconnects: 0,
+      manifestsApplied: 0,
+      manifestsIgnored: 0,
+      invalidManifests: 0,
+      syncsSent: 0,
+      downloadsCompleted: 0,
+      downloadsFailed: 0,
+      downloadBytes: 0,
+      streamBytes: 0,
+      playReports: 0,
+      playReportsSent: 0,
     };
+    const counterKeys = Object.keys(this.clusters[0]?.counters ?? {}) as Array<keyof SimCounters>;
     for (const cluster of this.clusters) {
       const c = cluster.counters;
-      total.telemetrySent += c.telemetrySent;
-      total.telemetryDropped += c.telemetryDropped;
-      total.commandsReceived += c.commandsReceived;
-      total.commandsExecuted += c.commandsExecuted;
-      total.duplicateCommands += c.duplicateCommands;
-      total.invalidCommands += c.invalidCommands;
-      total.acksSent += c.acksSent;
-      total.eventsRaised += c.eventsRaised;
-      total.reconnects += c.reconnects;
+      for (const key of counterKeys) total[key] += c[key];
+      if (cluster.manifestVersion !== null) total.withManifest++;
+      if (cluster.onAir) total.onAir++;
+      total.pendingPlayReports += cluster.pendingPlayReports.length;
     }
     return total;
   }

@@ -33,6 +33,8 @@ export interface TelemetryContext {
   clockOffsetMs: number;
   /** Real time, for the battery discharge model. */
   realNow: number;
+  /** What is on air. Default null. */
+  playing?: Telemetry['playing'];
 }
 
 export class SimHardware {
@@ -128,7 +130,7 @@ export class SimHardware {
       storageFreeMb,
       clockOffsetMs: clamp(Math.round(ctx.clockOffsetMs), -86_400_000, 86_400_000),
       uptimeS: ctx.uptimeS,
-      playing: null,
+      playing: ctx.playing ?? null,
     };
   }
 }

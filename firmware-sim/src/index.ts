@@ -34,4 +34,17 @@ export {
   type CredentialsFile,
 } from './credentials';
 export { SharedTicker, timerScheduler, type Cancel, type SimScheduler } from './scheduler';
+export { DeviceClock } from './device-clock';
+export { DownloadLimiter } from './limiter';
+export {
+  DEFAULT_DOWNLOAD_POLICY,
+  downloadVerified,
+  type DownloadFailureReason,
+  type DownloadPolicy,
+  type DownloadResult,
+  type MediaSource,
+} from './download';
+export type { DownloadInfo } from './media-fetcher';
+export type { OnAir, PlaybackEnd } from './player';
+export { MAX_REPORTS_PER_BATCH } from './playlog-queue';
 export { createRng, deriveSeed, type Rng } from './rng';

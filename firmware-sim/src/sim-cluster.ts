@@ -16,10 +16,21 @@ import {
   type DeviceChannel,
   type DeviceEvent,
   type FaultCode,
+  type Manifest,
+  type ManifestSync,
+  type PlayFailureReason,
+  type PlayReport,
   type Telemetry,
 } from '@loa-xa/protocol';
+import { Broadcaster } from './broadcaster';
+import { DeviceClock } from './device-clock';
+import { DEFAULT_DOWNLOAD_POLICY } from './download';
 import { SimHardware } from './hardware';
+import type { DownloadLimiter } from './limiter';
+import type { DownloadInfo } from './media-fetcher';
 import { Outbox, type OutboxItem } from './outbox';
+import type { OnAir, ReportDraft } from './player';
+import { PlayLogQueue } from './playlog-queue';
 import { clamp, exponential, randomHex, uniform, type Rng } from './rng';
 import { TimerBag, timerScheduler, type SimScheduler } from './scheduler';
 
@@ -61,8 +72,34 @@ export interface SimClusterOptions {
   telemetryPhaseMs?: number;
   /** MQTT keepalive, seconds. Default 60. */
   keepaliveS?: number;
-  /** Device clock = Date.now() + skew. Reported as telemetry `clockOffsetMs`. Default 0. */
+  /** Device clock = Date.now() + skew: every `ts` and play report `at` it sends uses it. Default 0. */
   clockSkewMs?: number;
+  /**
+   * true (default): the device knows its skew (NTP/NITZ), reports it as `clockOffsetMs` and corrects for it,
+   * so it plays on time and judges expiry right. false: it reports 0 and plays early/late by the skew.
+   */
+  clockCorrected?: boolean;
+  /**
+   * false: trust the manifest and play_now, and mark every listed file held at once without any HTTP
+   * (benchmarks of 10,000 clusters). Default true: download and verify size and SHA-256.
+   */
+  download?: boolean;
+  /** Keep downloaded bytes in `<mediaDir>/<sha256>` (one directory per cluster!). Default: hash only, keep nothing. */
+  mediaDir?: string;
+  /** Attempts per file, the first included. Default 5. */
+  downloadMaxAttempts?: number;
+  /** First retry back-off, doubling up to 60 s, jittered ±50 %. Default 2,000 ms. */
+  downloadRetryMs?: number;
+  /** A download silent for this long is cut and resumed with Range. Default 30,000 ms. */
+  downloadIdleTimeoutMs?: number;
+  /** Shared cap on concurrent downloads (a fleet passes one). Each cluster downloads one file at a time anyway. */
+  downloadLimiter?: DownloadLimiter;
+  /** A sync after downloads changed what is held waits this long to cover several changes. Default 1,000 ms. */
+  syncDebounceMs?: number;
+  /** play_now stream: no audio byte for this long means unavailable (before) or lost (after). Default 10,000 ms. */
+  streamTimeoutMs?: number;
+  /** Play reports kept while offline before the oldest are dropped. Default 10,000. */
+  playLogCapacity?: number;
   link?: FlakyLinkOptions;
   faults?: FaultOptions;
   /** Seedable randomness; default Math.random. */
@@ -101,6 +138,24 @@ export interface SimCounters {
   eventsRaised: number;
   /** Successful connects after the first one. */
   reconnects: number;
+  /** Manifests applied (version greater than the one held). */
+  manifestsApplied: number;
+  /** Manifests ignored because their version was not greater (e.g. the retained one after a reconnect). */
+  manifestsIgnored: number;
+  invalidManifests: number;
+  syncsSent: number;
+  /** Files downloaded and verified (manifest and play_now). */
+  downloadsCompleted: number;
+  /** Files given up after every attempt (or an expired URL). */
+  downloadsFailed: number;
+  /** Bytes received by media downloads, retries included. */
+  downloadBytes: number;
+  /** Bytes of live streams consumed. */
+  streamBytes: number;
+  /** Play reports produced. */
+  playReports: number;
+  /** Play reports the broker acknowledged (a batch re-sent after a cut link counts again). */
+  playReportsSent: number;
 }
 
 /** Events a `SimCluster` emits for observers and benchmarks. */
@@ -113,14 +168,28 @@ export interface SimClusterEvents {
   telemetry: [seq: number, telemetry: Telemetry];
   telemetry_dropped: [seq: number];
   event: [event: DeviceEvent];
+  /** A play report, the instant it happens (before it is queued for the broker). */
+  play: [report: PlayReport];
+  /** A manifest applied. */
+  manifest: [manifest: Manifest];
+  /** A sync handed to MQTT. */
+  sync: [sync: ManifestSync];
+  /** A file downloaded and verified, or given up. */
+  download: [info: DownloadInfo];
   reboot: [info: { bootId: string }];
   error: [error: Error];
 }
 
 type Phase = 'idle' | 'running' | 'stopping' | 'stopped';
 
-// Device capabilities the simulator implements (volume, reboot) or pretends to have (schedule, battery).
-const SIM_CAPABILITIES: (typeof CAPABILITIES)[number][] = ['volume', 'reboot', 'schedule', 'battery'];
+// Device capabilities the simulator implements (volume, reboot, schedule, live_stream) or pretends to have (battery).
+const SIM_CAPABILITIES: (typeof CAPABILITIES)[number][] = [
+  'volume',
+  'reboot',
+  'schedule',
+  'live_stream',
+  'battery',
+];
 const MAX_SEQ = 4294967295;
 /** Command ids remembered for de-duplication ("flash" survives reboots, so a redelivery never re-runs). */
 const REMEMBERED_COMMANDS = 256;
@@ -147,7 +216,21 @@ export class SimCluster extends EventEmitter<SimClusterEvents> {
     acksSent: 0,
     eventsRaised: 0,
     reconnects: 0,
+    manifestsApplied: 0,
+    manifestsIgnored: 0,
+    invalidManifests: 0,
+    syncsSent: 0,
+    downloadsCompleted: 0,
+    downloadsFailed: 0,
+    downloadBytes: 0,
+    streamBytes: 0,
+    playReports: 0,
+    playReportsSent: 0,
   };
+  private readonly clock: DeviceClock;
+  private readonly broadcaster: Broadcaster;
+  private readonly reports: PlayLogQueue;
+  private reportCounter = 0;
   private readonly topics: Record<Channel, string>;
   private readonly identity: { serial: string; imei: string; iccid: string };
   /** Last ack (without ts) per command id, in insertion order for FIFO eviction. */
@@ -178,6 +261,8 @@ export class SimCluster extends EventEmitter<SimClusterEvents> {
     this.clusterId = options.clusterId;
     this.rng = options.rng ?? Math.random;
     this.timers = new TimerBag(options.scheduler ?? timerScheduler);
+    this.clock = new DeviceClock(options.clockSkewMs ?? 0, options.clockCorrected ?? true);
+    this.reports = new PlayLogQueue(options.playLogCapacity);
     this.hw = new SimHardware({
       rng: this.rng,
       initialVolume: options.initialVolume,
@@ -199,6 +284,39 @@ export class SimCluster extends EventEmitter<SimClusterEvents> {
       imei: digits(this.rng, 15),
       iccid: `8984${digits(this.rng, 15)}`, // 89 = telecom, 84 = Vietnam
     };
+    this.broadcaster = new Broadcaster({
+      clock: this.clock,
+      scheduler: options.scheduler ?? timerScheduler,
+      rng: this.rng,
+      download: options.download ?? true,
+      mediaDir: options.mediaDir,
+      policy: {
+        maxAttempts: Math.max(1, options.downloadMaxAttempts ?? DEFAULT_DOWNLOAD_POLICY.maxAttempts),
+        retryBaseMs: options.downloadRetryMs ?? DEFAULT_DOWNLOAD_POLICY.retryBaseMs,
+        idleTimeoutMs: options.downloadIdleTimeoutMs ?? DEFAULT_DOWNLOAD_POLICY.idleTimeoutMs,
+      },
+      limiter: options.downloadLimiter,
+      syncDebounceMs: options.syncDebounceMs ?? 1000,
+      streamTimeoutMs: options.streamTimeoutMs ?? 10_000,
+      host: {
+        ack: (id, status, extra) => this.ack(id, status, extra),
+        report: (draft) => this.playReport(draft),
+        publishSync: (sync, done) => this.publishSync(sync, done),
+        manifestApplied: (manifest) => {
+          this.counts.manifestsApplied++;
+          this.emit('manifest', manifest);
+        },
+        manifestIgnored: () => void this.counts.manifestsIgnored++,
+        invalidManifest: () => void this.counts.invalidManifests++,
+        downloaded: (info) => {
+          if (info.ok) this.counts.downloadsCompleted++;
+          else this.counts.downloadsFailed++;
+          this.emit('download', info);
+        },
+        downloadBytes: (count) => void (this.counts.downloadBytes += count),
+        streamBytes: (count) => void (this.counts.streamBytes += count),
+      },
+    });
     this.boot();
   }
 
@@ -237,7 +355,42 @@ export class SimCluster extends EventEmitter<SimClusterEvents> {
 
   /** The device's own clock (skewed), epoch ms. */
   deviceNow(): number {
-    return Math.round(Date.now() + (this.opts.clockSkewMs ?? 0));
+    return this.clock.now();
+  }
+
+  /** Reference time as the device believes it: its clock corrected by the offset it knows. */
+  referenceNow(): number {
+    return this.clock.reference();
+  }
+
+  /** Version of the manifest it follows, or null before the first one. */
+  get manifestVersion(): number | null {
+    return this.broadcaster.manifestVersion;
+  }
+
+  /** The manifest it follows. */
+  get manifest(): Readonly<Manifest> | null {
+    return this.broadcaster.manifest;
+  }
+
+  /** SHA-256 of every media file it holds, verified (a live view). */
+  get heldMedia(): ReadonlySet<string> {
+    return this.broadcaster.held;
+  }
+
+  /** Listed files whose download failed, and why (a live view). */
+  get missingMedia(): ReadonlyMap<string, PlayFailureReason> {
+    return this.broadcaster.missing;
+  }
+
+  /** What is on air now, or null when silent. */
+  get onAir(): Readonly<OnAir> | null {
+    return this.broadcaster.onAir;
+  }
+
+  /** Play reports waiting for the broker's PUBACK, oldest first (a live view). */
+  get pendingPlayReports(): readonly PlayReport[] {
+    return this.reports.pending;
   }
 
   activeFaults(): FaultCode[] {
@@ -269,6 +422,7 @@ export class SimCluster extends EventEmitter<SimClusterEvents> {
   private async shutdown(timeoutMs: number): Promise<void> {
     this.phase = 'stopping';
     this.timers.clearAll();
+    this.broadcaster.shutdown();
     const client = this.client;
     const wasOnline = this.online;
     this.abandonClient(); // from here on, this client's 'close' is ours, not a link loss
@@ -299,6 +453,7 @@ export class SimCluster extends EventEmitter<SimClusterEvents> {
     if (this.phase === 'stopped') return;
     this.phase = 'stopped';
     this.timers.clearAll();
+    this.broadcaster.shutdown();
     this.dropLink('killed');
   }
 
@@ -385,9 +540,16 @@ export class SimCluster extends EventEmitter<SimClusterEvents> {
     this.failedAttempts = 0;
     if (reconnect) this.counts.reconnects++;
 
-    client.subscribe(this.topics.cmd, { qos: TOPIC_SPECS.cmd.qos }, (error) => {
-      if (error) this.reportError(error);
-    });
+    // Both at once: the broker hands over the retained manifest as soon as the subscription exists.
+    client.subscribe(
+      {
+        [this.topics.cmd]: { qos: TOPIC_SPECS.cmd.qos },
+        [this.topics.manifest]: { qos: TOPIC_SPECS.manifest.qos },
+      },
+      (error) => {
+        if (error) this.reportError(error);
+      },
+    );
     this.send(
       client,
       'status',
@@ -410,6 +572,8 @@ export class SimCluster extends EventEmitter<SimClusterEvents> {
       }),
     );
     this.flushOutbox();
+    this.flushReports();
+    this.broadcaster.linkUp();
     // A fresh health snapshot right after hello, then on the cluster's own grid.
     this.sendTelemetry();
     this.scheduleTelemetry(true);
@@ -436,6 +600,7 @@ export class SimCluster extends EventEmitter<SimClusterEvents> {
     this.online = false;
     this.timers.clear('telemetry');
     this.outbox.linkLost();
+    this.reports.linkLost();
   }
 
   private scheduleReconnect(): void {
@@ -450,11 +615,13 @@ export class SimCluster extends EventEmitter<SimClusterEvents> {
   private powerCycle(): void {
     if (this.phase !== 'running') return;
     this.powered = false;
+    this.broadcaster.powerOff();
     this.timers.clear('reconnect');
     this.dropLink('reboot');
     this.timers.set('boot', this.opts.rebootDurationMs ?? 3000, () => {
       this.boot();
       this.powered = true;
+      this.broadcaster.powerOn();
       this.emit('reboot', { bootId: this.currentBootId });
       this.connect();
     });
@@ -501,6 +668,55 @@ export class SimCluster extends EventEmitter<SimClusterEvents> {
     this.flushOutbox();
   }
 
+  // ---- broadcasting -------------------------------------------------------------------------
+
+  private playReport(draft: ReportDraft): void {
+    const report: PlayReport = {
+      id: `${this.currentBootId}-p${++this.reportCounter}`,
+      source: draft.source,
+      ref: draft.ref,
+      event: draft.event,
+      at: this.clock.now(),
+      ...(draft.reason !== undefined ? { reason: draft.reason } : {}),
+      ...(draft.playedMs !== undefined ? { playedMs: draft.playedMs } : {}),
+      ...(draft.detail !== undefined ? { detail: draft.detail } : {}),
+    };
+    this.counts.playReports++;
+    this.reports.push(report);
+    this.emit('play', report);
+    this.flushReports();
+  }
+
+  /** Publishes the next batch of play reports (≤ 100, oldest first) unless one is still in flight. */
+  private flushReports(): void {
+    const client = this.client;
+    if (!client || !this.online) return;
+    const batch = this.reports.takeBatch();
+    if (!batch) return;
+    const gen = this.linkGen;
+    const payload = encodePayload('PlayLog', { v: PROTOCOL_VERSION, ts: this.deviceNow(), reports: batch });
+    this.send(client, 'playlog', payload, (error) => {
+      if (gen !== this.linkGen) return; // an abandoned client: the batch is re-sent on the next link
+      if (error) return this.reports.linkLost();
+      this.counts.playReportsSent += this.reports.acknowledged();
+      this.flushReports();
+    });
+  }
+
+  private publishSync(sync: Omit<ManifestSync, 'v' | 'ts'>, done: (ok: boolean) => void): boolean {
+    const client = this.client;
+    if (!client || !this.online) return false;
+    const full: ManifestSync = { v: PROTOCOL_VERSION, ts: this.deviceNow(), ...sync };
+    const gen = this.linkGen;
+    this.send(client, 'sync', encodePayload('ManifestSync', full), (error) => {
+      if (gen === this.linkGen) done(!error);
+      else if (error) done(false);
+    });
+    this.counts.syncsSent++;
+    this.emit('sync', full);
+    return true;
+  }
+
   // ---- telemetry ----------------------------------------------------------------------------
 
   private scheduleTelemetry(afterConnect = false, firedTick?: number): void {
@@ -535,8 +751,9 @@ export class SimCluster extends EventEmitter<SimClusterEvents> {
       ts: this.deviceNow(),
       seq,
       uptimeS: Math.floor((now - this.bootAt) / 1000),
-      clockOffsetMs: this.opts.clockSkewMs ?? 0,
+      clockOffsetMs: this.clock.knownOffsetMs,
       realNow: now,
+      playing: this.broadcaster.playing,
     });
     this.send(client, 'telemetry', encodePayload('Telemetry', telemetry));
     this.counts.telemetrySent++;
@@ -568,6 +785,7 @@ export class SimCluster extends EventEmitter<SimClusterEvents> {
   // ---- commands -----------------------------------------------------------------------------
 
   private onMessage(topic: string, payload: Buffer): void {
+    if (topic === this.topics.manifest) return this.broadcaster.onManifest(payload);
     if (topic !== this.topics.cmd) return;
     const decoded = decodePayload('Command', payload);
     if (!decoded.ok) {
@@ -589,7 +807,7 @@ export class SimCluster extends EventEmitter<SimClusterEvents> {
     this.emit('command', command, { duplicate: false });
     // The contract compares expiresAt with the device clock corrected by its known offset (what it reports
     // as clockOffsetMs), so a skewed but synchronised device still honours the server's deadline.
-    if (this.deviceNow() - (this.opts.clockSkewMs ?? 0) > command.expiresAt) {
+    if (this.clock.reference() > command.expiresAt) {
       this.ack(command.id, 'expired', { code: 'expired', message: 'received after expiresAt' });
       return;
     }
@@ -628,6 +846,12 @@ export class SimCluster extends EventEmitter<SimClusterEvents> {
         });
         break;
       }
+      case 'play_now':
+        this.broadcaster.playNow(command.id, command.params);
+        break;
+      case 'stop':
+        this.broadcaster.stop(command.id, command.params.priority, command.params.ref);
+        break;
     }
   }
 

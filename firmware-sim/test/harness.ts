@@ -43,7 +43,8 @@ export interface TestBroker {
   close(): Promise<void>;
 }
 
-export async function startBroker(): Promise<TestBroker> {
+/** `port` reuses a port (a broker that "comes back" after being stopped); default: an ephemeral one. */
+export async function startBroker(port = 0): Promise<TestBroker> {
   const aedes = new Aedes();
   const server = createServer(aedes.handle);
   const sockets = new Set<Socket>();
@@ -51,11 +52,11 @@ export async function startBroker(): Promise<TestBroker> {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  server.listen(0, '127.0.0.1');
+  server.listen(port, '127.0.0.1');
   await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
+  const address = server.address() as AddressInfo;
   return {
-    url: `mqtt://127.0.0.1:${port}`,
+    url: `mqtt://127.0.0.1:${address.port}`,
     aedes,
     close: async () => {
       for (const socket of sockets) socket.destroy();

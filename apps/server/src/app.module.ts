@@ -12,6 +12,10 @@ import { RegistryModule } from './registry/registry.module';
 import { DevicesModule } from './devices/devices.module';
 import { DemoModule } from './demo/demo.module';
 import { AccessModule } from './access/access.module';
+import { MediaModule } from './media/media.module';
+import { PlayLogsModule } from './playlogs/playlogs.module';
+import { BroadcastsModule } from './broadcasts/broadcasts.module';
+import { LiveModule } from './live/live.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -65,6 +69,10 @@ export class AppModule {
         BrokerModule,
         RegistryModule,
         DevicesModule,
+        MediaModule,
+        PlayLogsModule,
+        BroadcastsModule,
+        LiveModule,
         OpsModule,
         DemoModule,
       ],

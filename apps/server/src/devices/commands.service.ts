@@ -146,6 +146,14 @@ export class CommandsService implements OnModuleInit, OnModuleDestroy {
           deliveredAt: receivedAt,
         });
         break;
+      case 'started':
+        // play_now is on air: final for the rollout (play logs tell how it ended).
+        await this.repository.transition(ack.id, ['pending', 'delivered'], {
+          status: 'started',
+          deliveredAt: row.deliveredAt ?? receivedAt,
+          completedAt: receivedAt,
+        });
+        break;
       case 'ok':
         await this.repository.transition(ack.id, ['pending', 'delivered'], {
           status: 'acked',
@@ -180,6 +188,12 @@ export class CommandsService implements OnModuleInit, OnModuleDestroy {
     if (rows.length === 0) this.mayHaveUndelivered.delete(clusterId);
     for (const row of rows) await this.publish(row);
     return rows.length;
+  }
+
+  /** Publishes commands a broadcast already stored, all at once (the client queues them). */
+  async publishStored(rows: DeviceCommand[]): Promise<void> {
+    for (const row of rows) this.mayHaveUndelivered.add(row.clusterId);
+    await Promise.all(rows.map((row) => this.publish(row)));
   }
 
   async expireDue(): Promise<number> {

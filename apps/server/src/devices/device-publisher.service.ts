@@ -2,13 +2,7 @@ import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { ClientMqtt, MqttRecordBuilder } from '@nestjs/microservices';
 import { randomBytes } from 'node:crypto';
 import { lastValueFrom } from 'rxjs';
-import {
-  TOPIC_SPECS,
-  clusterTopic,
-  encodePayload,
-  type Command,
-  type Manifest,
-} from '@loa-xa/protocol';
+import { TOPIC_SPECS, clusterTopic, encodePayload, type Command, type Manifest } from '@loa-xa/protocol';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { BrokerService } from '../broker/broker.service';

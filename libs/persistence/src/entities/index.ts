@@ -12,11 +12,15 @@ import { AppUser } from './app-user.entity';
 import { AuthSession } from './auth-session.entity';
 import { ApiKey } from './api-key.entity';
 import { AuditEntry } from './audit-entry.entity';
+import { MediaAsset } from './media-asset.entity';
+import { MediaRendition } from './media-rendition.entity';
 import { Program, ProgramItem } from './program.entity';
 import { ClusterGroup, ClusterGroupMember } from './cluster-group.entity';
 import { Schedule, ScheduleOverride } from './schedule.entity';
 import { ClusterManifest } from './cluster-manifest.entity';
 import { Broadcast } from './broadcast.entity';
+import { LiveSession } from './live-session.entity';
+import { PlayLogRow } from './play-log.entity';
 
 export * from './admin-unit.entity';
 export * from './station.entity';
@@ -32,11 +36,15 @@ export * from './app-user.entity';
 export * from './auth-session.entity';
 export * from './api-key.entity';
 export * from './audit-entry.entity';
+export * from './media-asset.entity';
+export * from './media-rendition.entity';
 export * from './program.entity';
 export * from './cluster-group.entity';
 export * from './schedule.entity';
 export * from './cluster-manifest.entity';
 export * from './broadcast.entity';
+export * from './live-session.entity';
+export * from './play-log.entity';
 
 export const ENTITIES = [
   AdminUnit,
@@ -53,6 +61,8 @@ export const ENTITIES = [
   AuthSession,
   ApiKey,
   AuditEntry,
+  MediaAsset,
+  MediaRendition,
   Program,
   ProgramItem,
   ClusterGroup,
@@ -61,4 +71,6 @@ export const ENTITIES = [
   ScheduleOverride,
   ClusterManifest,
   Broadcast,
+  LiveSession,
+  PlayLogRow,
 ];

@@ -1,11 +1,23 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsObject, IsOptional, Max, Min } from 'class-validator';
-import { COMMAND_TYPES, type CommandType } from '@loa-xa/protocol';
+import type { CommandType } from '@loa-xa/protocol';
+
+/**
+ * Maintenance commands to one cluster. play_now and stop go through /api/v1/broadcasts, which checks the
+ * priority the caller may use and signs the media URLs.
+ */
+export const MAINTENANCE_COMMANDS = [
+  'set_volume',
+  'reboot',
+  'ping',
+] as const satisfies readonly CommandType[];
 
 export class CreateCommandDto {
-  @ApiProperty({ enum: COMMAND_TYPES, example: 'set_volume' })
-  @IsIn(COMMAND_TYPES)
-  type!: CommandType;
+  @ApiProperty({ enum: MAINTENANCE_COMMANDS, example: 'set_volume' })
+  @IsIn(MAINTENANCE_COMMANDS, {
+    message: `type must be one of ${MAINTENANCE_COMMANDS.join(', ')} (play_now and stop: POST /api/v1/broadcasts)`,
+  })
+  type!: (typeof MAINTENANCE_COMMANDS)[number];
 
   @ApiPropertyOptional({
     description: 'Parameters of the command type: set_volume {volume 0–100}, reboot {delayS?}, ping {}',

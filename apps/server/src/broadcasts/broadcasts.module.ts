@@ -1,0 +1,62 @@
+import { Global, Module } from '@nestjs/common';
+import { DevicesModule } from '../devices/devices.module';
+import { MediaModule } from '../media/media.module';
+import { PlayLogsModule } from '../playlogs/playlogs.module';
+import { SCHEDULED_TIME } from '../playlogs/scheduled-time';
+import { BroadcastBindings } from './broadcast-bindings';
+import { BroadcastMetrics } from './broadcast-metrics';
+import { BroadcastsController } from './broadcasts.controller';
+import { BroadcastsService } from './broadcasts.service';
+import { GroupsController } from './groups.controller';
+import { GroupsService } from './groups.service';
+import { ManifestMessagesController } from './manifest-messages.controller';
+import { ManifestService } from './manifest.service';
+import { OwnerUnits } from './owner-unit.service';
+import { ProgramsController } from './programs.controller';
+import { ProgramsService } from './programs.service';
+import { SchedulePlanner } from './schedule-planner.service';
+import { SchedulesController } from './schedules.controller';
+import { SchedulesService } from './schedules.service';
+import { TargetResolver } from './target-resolver.service';
+
+/** Token under which the live module finds the rollout (play_now / stop of a stream). */
+export const LIVE_ROLLOUT_TOKEN = 'LIVE_ROLLOUT';
+
+/**
+ * Programs, groups, schedules, manifests and immediate broadcasts. Global so that play logs (scheduled time)
+ * and live (rollout) reach its bindings without importing it back.
+ */
+@Global()
+@Module({
+  imports: [DevicesModule, MediaModule, PlayLogsModule],
+  controllers: [
+    GroupsController,
+    ProgramsController,
+    SchedulesController,
+    BroadcastsController,
+    ManifestMessagesController,
+  ],
+  providers: [
+    BroadcastMetrics,
+    OwnerUnits,
+    TargetResolver,
+    SchedulePlanner,
+    GroupsService,
+    ProgramsService,
+    SchedulesService,
+    ManifestService,
+    BroadcastsService,
+    BroadcastBindings,
+    { provide: SCHEDULED_TIME, useExisting: BroadcastBindings },
+    { provide: LIVE_ROLLOUT_TOKEN, useExisting: BroadcastBindings },
+  ],
+  exports: [
+    BroadcastsService,
+    ManifestService,
+    SchedulePlanner,
+    TargetResolver,
+    SCHEDULED_TIME,
+    LIVE_ROLLOUT_TOKEN,
+  ],
+})
+export class BroadcastsModule {}
