@@ -1,7 +1,13 @@
 import { Client } from 'pg';
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { authorize, logIn } from './http';
-import { startServer, type RunningServer } from '../../apps/server/src/bootstrap';
+import type { InjectionToken } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Test } from '@nestjs/testing';
+import { startServer, type AppFactory, type RunningServer } from '../../apps/server/src/bootstrap';
 import { loadConfig, type AppConfig } from '../../apps/server/src/config/app-config';
 
 /**
@@ -23,7 +29,18 @@ export { logIn };
 /** The first administrator of every test server. */
 export const TEST_ADMIN = { username: 'admin', password: `test-${randomBytes(12).toString('hex')}` };
 
-export async function startTestServer(overrides: Partial<AppConfig> = {}): Promise<TestServer> {
+/**
+ * A provider of the app replaced for a test (the Nest testing module's overrideProvider), e.g. a collaborator
+ * another module will provide, stood in for by a small real implementation that records its calls.
+ */
+export type ProviderOverride =
+  | { provide: InjectionToken; useValue: unknown }
+  | { provide: InjectionToken; useFactory: (...deps: never[]) => unknown; inject?: InjectionToken[] };
+
+export async function startTestServer(
+  overrides: Partial<AppConfig> = {},
+  options: { providers?: ProviderOverride[] } = {},
+): Promise<TestServer> {
   const adminUrl = process.env.DATABASE_URL;
   const database = adminUrl ? await createScratchDatabase(adminUrl) : null;
   const config = loadConfig(
@@ -48,7 +65,13 @@ export async function startTestServer(overrides: Partial<AppConfig> = {}): Promi
   );
   // loadConfig resolves DATA_DIR to an absolute path; ':memory:' means PGlite in memory.
   if (!overrides.dataDir) config.dataDir = ':memory:';
-  const server = await startServer(config);
+  // Media files go to a scratch folder of this server, removed when it closes.
+  const scratchMedia = overrides.mediaDir ? null : await mkdtemp(join(tmpdir(), 'loa-test-media-'));
+  if (scratchMedia) config.mediaDir = scratchMedia;
+  const server = await startServer(
+    config,
+    options.providers?.length ? appWith(options.providers) : undefined,
+  );
   // Without a known password (a test of the generated one), the caller logs in by itself.
   const password = 'adminPassword' in overrides ? overrides.adminPassword : TEST_ADMIN.password;
   const adminToken = password ? await logIn(server.httpUrl, TEST_ADMIN.username, password) : '';
@@ -62,7 +85,22 @@ export async function startTestServer(overrides: Partial<AppConfig> = {}): Promi
       authorize(server.httpUrl, null);
       await server.close();
       await database?.drop();
+      if (scratchMedia) await rm(scratchMedia, { recursive: true, force: true });
     },
+  };
+}
+
+/** Builds the app through a testing module whose providers `overrides` replace. */
+function appWith(overrides: ProviderOverride[]): AppFactory {
+  return async (root, appOptions) => {
+    let builder = Test.createTestingModule({ imports: [root] });
+    for (const o of overrides)
+      builder =
+        'useFactory' in o
+          ? builder.overrideProvider(o.provide).useFactory({ factory: o.useFactory, inject: o.inject ?? [] })
+          : builder.overrideProvider(o.provide).useValue(o.useValue);
+    const moduleRef = await builder.compile();
+    return moduleRef.createNestApplication<NestExpressApplication>(appOptions);
   };
 }
 

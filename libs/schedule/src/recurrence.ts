@@ -276,7 +276,8 @@ function periodPlan(
 /**
  * rrule walks period after period until it finds a date past the range, so a rule that matches nothing (or
  * only rarely) would walk to the year 9999. It reads `options.interval` exactly once on entry and twice per
- * period (the end-of-period check, then the step); answering 0 at a check ends the walk cleanly.
+ * period (the end-of-period check, then the step); answering 0 at a check ends the walk cleanly. Exported
+ * for its test only, which fails if an rrule upgrade changes this.
  */
 export function limitPeriods(rule: RRule, periods: number): void {
   let reads = 0;

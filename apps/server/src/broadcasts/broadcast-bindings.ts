@@ -5,13 +5,14 @@ import { resolveTimeline, scheduledMs } from '@loa-xa/schedule';
 import type { Principal } from '../access/scope';
 import { MediaUsageRegistry } from '../media/media-usage.registry';
 import type { ScheduledTimeSource } from '../playlogs/scheduled-time';
+import type { LiveRollout } from '../live/live-rollout';
 import { BroadcastsService } from './broadcasts.service';
 import { SchedulePlanner } from './schedule-planner.service';
 import { SchedulesService } from './schedules.service';
 
 /** What the broadcasts module provides to the media library, play logs and live modules. */
 @Injectable()
-export class BroadcastBindings implements OnModuleInit, ScheduledTimeSource {
+export class BroadcastBindings implements OnModuleInit, ScheduledTimeSource, LiveRollout {
   constructor(
     private readonly planner: SchedulePlanner,
     private readonly schedules: SchedulesService,

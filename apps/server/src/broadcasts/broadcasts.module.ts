@@ -3,6 +3,7 @@ import { DevicesModule } from '../devices/devices.module';
 import { MediaModule } from '../media/media.module';
 import { PlayLogsModule } from '../playlogs/playlogs.module';
 import { SCHEDULED_TIME } from '../playlogs/scheduled-time';
+import { LIVE_ROLLOUT } from '../live/live-rollout';
 import { BroadcastBindings } from './broadcast-bindings';
 import { BroadcastMetrics } from './broadcast-metrics';
 import { BroadcastsController } from './broadcasts.controller';
@@ -19,8 +20,6 @@ import { SchedulesController } from './schedules.controller';
 import { SchedulesService } from './schedules.service';
 import { TargetResolver } from './target-resolver.service';
 
-/** Token under which the live module finds the rollout (play_now / stop of a stream). */
-export const LIVE_ROLLOUT_TOKEN = 'LIVE_ROLLOUT';
 
 /**
  * Programs, groups, schedules, manifests and immediate broadcasts. Global so that play logs (scheduled time)
@@ -48,7 +47,7 @@ export const LIVE_ROLLOUT_TOKEN = 'LIVE_ROLLOUT';
     BroadcastsService,
     BroadcastBindings,
     { provide: SCHEDULED_TIME, useExisting: BroadcastBindings },
-    { provide: LIVE_ROLLOUT_TOKEN, useExisting: BroadcastBindings },
+    { provide: LIVE_ROLLOUT, useExisting: BroadcastBindings },
   ],
   exports: [
     BroadcastsService,
@@ -56,7 +55,7 @@ export const LIVE_ROLLOUT_TOKEN = 'LIVE_ROLLOUT';
     SchedulePlanner,
     TargetResolver,
     SCHEDULED_TIME,
-    LIVE_ROLLOUT_TOKEN,
+    LIVE_ROLLOUT,
   ],
 })
 export class BroadcastsModule {}

@@ -167,7 +167,13 @@ export class SchedulePlanner implements OnModuleInit {
 
   /** Occurrences of one schedule overlapping a window. */
   occurrences(entry: PlannedEntry, window: { from: number; to: number }): Occurrence[] {
-    return expand(entry.spec, entry.durationMs, window, entry.overrides);
+    try {
+      return expand(entry.spec, entry.durationMs, window, entry.overrides);
+    } catch (err) {
+      // Saved rules were checked; one the library now refuses must not stop every other manifest.
+      this.logger.error({ err, scheduleId: entry.id }, 'schedule cannot be expanded; skipped');
+      return [];
+    }
   }
 
   /** Clashes of a candidate (not yet saved, or saved under `candidate.id`) with every other schedule. */
