@@ -7,7 +7,7 @@ import { Logger } from 'nestjs-pino';
 import helmet from 'helmet';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { Logger as NestLogger } from '@nestjs/common';
+import { Logger as NestLogger, type DynamicModule, type NestApplicationOptions } from '@nestjs/common';
 import { PROTOCOL_VERSION } from '@loa-xa/protocol';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/app-config';
@@ -33,17 +33,23 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** Builds the Nest application from the root module (tests pass one that overrides providers). */
+export type AppFactory = (
+  root: DynamicModule,
+  options: NestApplicationOptions,
+) => Promise<NestExpressApplication>;
+
 /**
  * Starts the whole server: database (migrations), embedded broker, the MQTT device side and the HTTP API.
  * Used by main.ts and by every integration test, so tests run exactly what production runs.
  */
-export async function startServer(config: AppConfig): Promise<RunningServer> {
+export async function startServer(
+  config: AppConfig,
+  createApp: AppFactory = (root, options) => NestFactory.create<NestExpressApplication>(root, options),
+): Promise<RunningServer> {
   if (!config.mqttUrl && !config.mqttPassword) config.mqttPassword = randomBytes(24).toString('base64url');
 
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.register(config), {
-    bufferLogs: true,
-    bodyParser: false,
-  });
+  const app = await createApp(AppModule.register(config), { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   app.flushLogs();
   app.disable('x-powered-by');
