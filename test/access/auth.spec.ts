@@ -379,6 +379,9 @@ describe('authentication', () => {
         'GET /health/ready',
         'POST /api/v1/auth/login',
         'POST /api/v1/auth/refresh',
+        // Signed, expiring device URLs: the signature is the authorisation.
+        'GET /media/r/{renditionId}',
+        'HEAD /media/r/{renditionId}',
       ].sort(),
     );
   });

@@ -1,7 +1,8 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { request } from '../support/http';
+import { request as httpRequest } from 'node:http';
+import { eventually, request } from '../support/http';
 import { metric } from '../support/metrics';
 import { startTestServer, type TestServer } from '../support/test-server';
 import { MediaUrlSigner } from '../../apps/server/src/media/media-url-signer';
@@ -151,6 +152,42 @@ describe('media library: upload, transcoding, delivery', () => {
     }
   }
 
+  it('documents every field it returns, and every query parameter it takes, in the OpenAPI document', async () => {
+    interface Schema {
+      properties?: Record<string, Schema>;
+      $ref?: string;
+      allOf?: Schema[];
+      items?: Schema;
+    }
+    const doc = (
+      await request<{
+        paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>>;
+        components: { schemas: Record<string, Schema> };
+      }>('GET', server.url('/api/docs-json'))
+    ).body;
+    const refName = (s: Schema | undefined) =>
+      (s?.$ref ?? s?.allOf?.[0]?.$ref ?? s?.items?.$ref)?.split('/').pop();
+    const undocumented = (value: unknown, name: string, path = name): string[] => {
+      if (value === null || typeof value !== 'object') return [];
+      const props = doc.components.schemas[name]?.properties ?? {};
+      return Object.entries(value as Record<string, unknown>).flatMap(([key, inner]) => {
+        if (!props[key]) return [`${path}.${key}`];
+        const nested = refName(props[key]);
+        if (!nested) return [];
+        return (Array.isArray(inner) ? inner : [inner]).flatMap((v) =>
+          undocumented(v, nested, `${path}.${key}`),
+        );
+      });
+    };
+    const list = await request('GET', server.url('/api/v1/media'));
+    expect(undocumented(list.body, 'MediaPage')).toEqual([]);
+    expect(undocumented(ready, 'MediaAssetView')).toEqual([]);
+    const query = (doc.paths['/api/v1/media'].get.parameters ?? []).map((p) => p.name).sort();
+    expect(query).toEqual(['order', 'page', 'pageSize', 'q', 'status', 'unitId']);
+    expect(Object.keys(doc.components.schemas.UpdateMediaDto.properties ?? {})).toEqual(['title']);
+    expect(Object.keys(doc.paths['/media/r/{renditionId}']).sort()).toEqual(['get', 'head']);
+  });
+
   describe('refuses what is not decodable audio, keeping nothing', () => {
     let before: { total: number; files: string[] };
     const snapshot = async () => ({
@@ -274,6 +311,26 @@ describe('media library: upload, transcoding, delivery', () => {
       expect(res.status).toBe(413);
       expect(res.body.message).toMatch(/file is larger than the limit of 2 MiB/);
       expect(res.body.errors).toEqual([expect.objectContaining({ field: 'file' })]);
+    });
+
+    it('deletes the partial file when the client goes away mid-upload', async () => {
+      const boundary = 'loa-boundary';
+      const req = httpRequest(server.url('/api/v1/media'), {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${server.adminToken}`,
+          'content-type': `multipart/form-data; boundary=${boundary}`,
+        },
+      });
+      req.on('error', () => undefined);
+      req.write(
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.mp3"\r\n` +
+          'Content-Type: audio/mpeg\r\n\r\n',
+      );
+      req.write(randomBytes(200_000));
+      await eventually(async () => (await filesUnder(mediaDir)).some((f) => f.startsWith('tmp/upload-')));
+      req.destroy();
+      await eventually(async () => !(await filesUnder(mediaDir)).some((f) => f.startsWith('tmp/')));
     });
 
     it('refuses a declared Content-Length far over the limit before reading it', async () => {

@@ -60,6 +60,33 @@ describe('media transcoding: failures and restarts', () => {
     }
   });
 
+  it('stops the job of an asset deleted while it is transcoded, leaving no file', async () => {
+    const mediaDir = await tempDir('media-cancel');
+    const server = await startTestServer({ mediaDir, transcodeConcurrency: 1 });
+    try {
+      const unitId = await createProvince(server, '95');
+      const long = await ffmpeg(work, 'noise.mp3', [
+        '-f',
+        'lavfi',
+        '-i',
+        'anoisesrc=color=pink:amplitude=0.3:duration=90',
+        '-c:a',
+        'libmp3lame',
+        '-b:a',
+        '64k',
+      ]);
+      const res = await uploadPath(server, long, { fields: { unitId } });
+      expect(res.status).toBe(202);
+      expect((await request('DELETE', server.url(`/api/v1/media/${res.body.id}`))).status).toBe(204);
+      expect(await filesUnder(mediaDir)).toEqual([]);
+      expect(await metric(server.httpUrl, 'loa_media_transcode_jobs_total', { result: 'cancelled' })).toBe(1);
+      expect(await metric(server.httpUrl, 'loa_media_transcode_jobs_total', { result: 'failed' })).toBe(0);
+    } finally {
+      await server.close();
+      await rm(mediaDir, { recursive: true, force: true });
+    }
+  });
+
   it('queues assets left processing again when the server starts', async () => {
     const mediaDir = await tempDir('media-restart');
     const dataDir = await tempDir('media-restart-db');

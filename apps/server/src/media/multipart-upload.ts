@@ -86,6 +86,7 @@ export async function receiveUpload(req: IncomingMessage, limits: UploadLimits):
   const fields: Record<string, string> = {};
   let received: ReceivedFile | null = null;
   let writing: Promise<void> | null = null;
+  let fileStream: Readable | null = null;
   let tooBig = false;
   let tmpPath: string | null = null;
 
@@ -107,6 +108,7 @@ export async function receiveUpload(req: IncomingMessage, limits: UploadLimits):
       }
       const path = join(limits.tmpDir, `upload-${randomUUID()}`);
       tmpPath = path;
+      fileStream = stream;
       const hash = createHash('sha256');
       let head = Buffer.alloc(0);
       let size = 0;
@@ -159,7 +161,12 @@ export async function receiveUpload(req: IncomingMessage, limits: UploadLimits):
     parser.on('fieldsLimit', overflow('fields'));
     parser.on('close', () => resolvePromise());
     parser.on('error', (err: Error) => reject(err));
-    req.on('aborted', () => reject(new Error('the client aborted the upload')));
+    const aborted = () => reject(new Error('the client aborted the upload'));
+    req.on('aborted', aborted);
+    req.on('error', aborted);
+    req.on('close', () => {
+      if (!req.complete) aborted();
+    });
   });
   req.pipe(parser);
 
@@ -169,6 +176,9 @@ export async function receiveUpload(req: IncomingMessage, limits: UploadLimits):
   } catch (err) {
     req.unpipe(parser);
     req.resume();
+    // Let the file write settle first, so it cannot create the file again after it is deleted.
+    (fileStream as Readable | null)?.destroy();
+    await (writing as Promise<void> | null)?.catch(() => undefined);
     await discard(tmpPath);
     if (err instanceof Error && /Unexpected end of form|Malformed/i.test(err.message))
       throw validationFailed([
