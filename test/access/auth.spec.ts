@@ -382,6 +382,7 @@ describe('authentication', () => {
         // Signed, expiring device URLs: the signature is the authorisation.
         'GET /media/r/{renditionId}',
         'HEAD /media/r/{renditionId}',
+        'GET /live/{sessionId}/{clusterId}.mp3',
       ].sort(),
     );
   });

@@ -1,5 +1,5 @@
 import { PROTOCOL_VERSION, type PlayLog } from '@loa-xa/protocol';
-import { parseOccurrenceId, parseRef } from '../../apps/server/src/playlogs/play-log-ref';
+import { parseRef } from '../../apps/server/src/playlogs/play-log-ref';
 import { toPlayLogRows } from '../../apps/server/src/playlogs/play-log-rows';
 import {
   localDayBounds,
@@ -14,9 +14,9 @@ const COMMAND = '5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d';
 
 describe('play log refs', () => {
   it('parses an occurrence id into its schedule and original start', () => {
-    expect(parseOccurrenceId(`${SCHEDULE}@1767220200000`)).toEqual({
+    expect(parseRef('schedule', `${SCHEDULE}@1767220200000`)).toMatchObject({
       scheduleId: SCHEDULE,
-      start: 1767220200000,
+      occurrenceStart: new Date(1767220200000),
     });
     expect(parseRef('schedule', `${SCHEDULE.toUpperCase()}@0`)).toEqual({
       scheduleId: SCHEDULE,

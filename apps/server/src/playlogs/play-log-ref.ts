@@ -1,3 +1,4 @@
+import { parseOccurrenceId } from '@loa-xa/schedule';
 import { MAX_STORED_TS } from '../devices/device-payload';
 
 /** What a report's `ref` names, split into the columns it fills. */
@@ -11,18 +12,13 @@ export interface ParsedRef {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * `${scheduleId}@${originalStartEpochMs}` → its parts, or null.
- * Stand-in until `@loa-xa/schedule` exports `parseOccurrenceId`; the lead swaps this for it.
+ * An occurrence id the server could have planned: `${scheduleId}@${originalStartEpochMs}` with a uuid schedule
+ * and a start the database can store.
  */
-export function parseOccurrenceId(id: string): { scheduleId: string; start: number } | null {
-  const at = id.lastIndexOf('@');
-  if (at < 0) return null;
-  const scheduleId = id.slice(0, at);
-  const digits = id.slice(at + 1);
-  if (!UUID.test(scheduleId) || !/^\d{1,16}$/.test(digits)) return null;
-  const start = Number(digits);
-  // Beyond what the database stores as a timestamp, it cannot be an occurrence the server planned.
-  return start <= MAX_STORED_TS ? { scheduleId: scheduleId.toLowerCase(), start } : null;
+function occurrenceOf(id: string): { scheduleId: string; start: number } | null {
+  const parsed = parseOccurrenceId(id);
+  if (!parsed || !UUID.test(parsed.scheduleId) || parsed.key < 0 || parsed.key > MAX_STORED_TS) return null;
+  return { scheduleId: parsed.scheduleId.toLowerCase(), start: parsed.key };
 }
 
 /** The ids a ref carries for its source; null when it cannot name anything of that source. */
@@ -30,7 +26,7 @@ export function parseRef(source: string, ref: string): ParsedRef | null {
   const none: ParsedRef = { scheduleId: null, occurrenceStart: null, commandId: null, liveSessionId: null };
   switch (source) {
     case 'schedule': {
-      const occurrence = parseOccurrenceId(ref);
+      const occurrence = occurrenceOf(ref);
       return occurrence
         ? { ...none, scheduleId: occurrence.scheduleId, occurrenceStart: new Date(occurrence.start) }
         : null;
