@@ -20,7 +20,6 @@ import { SchedulesController } from './schedules.controller';
 import { SchedulesService } from './schedules.service';
 import { TargetResolver } from './target-resolver.service';
 
-
 /**
  * Programs, groups, schedules, manifests and immediate broadcasts. Global so that play logs (scheduled time)
  * and live (rollout) reach its bindings without importing it back.
@@ -51,6 +50,7 @@ import { TargetResolver } from './target-resolver.service';
   ],
   exports: [
     BroadcastsService,
+    SchedulesService,
     ManifestService,
     SchedulePlanner,
     TargetResolver,

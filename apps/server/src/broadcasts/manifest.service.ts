@@ -100,6 +100,9 @@ export class ManifestService implements OnApplicationBootstrap, OnModuleDestroy 
         this.markDirty(this.clustersPlaying(assetId));
       }),
     );
+    // The embedded broker keeps retained messages in memory only: after a restart every cluster's manifest
+    // is published again, so a device that lost its storage meanwhile still finds one on subscribe.
+    if (!this.config.mqttUrl) for (const id of this.states.keys()) this.forced.add(id);
     // Everything once at start: the window moved while the server was down.
     this.markDirty([...this.planner.clusters(), ...this.states.keys()]);
     const every = this.config.manifestRefreshMin;

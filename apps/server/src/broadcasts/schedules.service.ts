@@ -290,16 +290,14 @@ export class SchedulesService {
       this.refuseConflicts(clashes, dto.force);
     }
     await this.dataSource.transaction(async (manager) => {
-      await manager
-        .getRepository(ScheduleOverride)
-        .upsert(
-          {
-            scheduleId: id,
-            originalStart: new Date(original),
-            start: start === null ? null : new Date(start),
-          },
-          ['scheduleId', 'originalStart'],
-        );
+      await manager.getRepository(ScheduleOverride).upsert(
+        {
+          scheduleId: id,
+          originalStart: new Date(original),
+          start: start === null ? null : new Date(start),
+        },
+        ['scheduleId', 'originalStart'],
+      );
       await this.audit.record(manager, principal, {
         action: start === null ? 'schedule.occurrence.skip' : 'schedule.occurrence.move',
         objectType: 'schedule',

@@ -5,6 +5,7 @@ import type { AppConfig } from '../config/app-config';
 import { BrokerService } from '../broker/broker.service';
 import { ClustersService } from '../registry/clusters/clusters.service';
 import { DemoRepository } from './demo.repository';
+import { DemoProgrammeService } from './demo-programme.service';
 import { SYSTEM } from '../access/scope';
 
 const PREFIX = 'DEMO-';
@@ -25,6 +26,7 @@ export class DemoFleetService implements BeforeApplicationShutdown {
     private readonly repository: DemoRepository,
     private readonly clusters: ClustersService,
     private readonly broker: BrokerService,
+    private readonly programme: DemoProgrammeService,
   ) {}
 
   async start(): Promise<void> {
@@ -80,6 +82,7 @@ export class DemoFleetService implements BeforeApplicationShutdown {
       firmware: 'sim-1',
     });
     await this.fleet.start();
+    await this.programme.ensure(commune.id);
     this.logger.log(
       { commune: commune.name, clusters: credentials.length },
       `demo fleet: ${credentials.length} simulated clusters connecting in ${commune.name} (SIM_FLEET)`,

@@ -3,10 +3,12 @@ import { BrokerModule } from '../broker/broker.module';
 import { RegistryModule } from '../registry/registry.module';
 import { DemoRepository } from './demo.repository';
 import { DemoFleetService } from './demo-fleet.service';
+import { DemoProgrammeService } from './demo-programme.service';
+import { MediaModule } from '../media/media.module';
 
 @Module({
-  imports: [RegistryModule, BrokerModule],
-  providers: [DemoRepository, DemoFleetService],
+  imports: [RegistryModule, BrokerModule, MediaModule],
+  providers: [DemoRepository, DemoFleetService, DemoProgrammeService],
   exports: [DemoFleetService],
 })
 export class DemoModule {}
