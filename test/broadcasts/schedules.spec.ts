@@ -119,6 +119,35 @@ describe('programs and schedules → per-cluster manifests', () => {
     });
     expect(occurrences[0]).toMatchObject({ targets: 3, acked: 2, ready: 1, status: 'scheduled' });
     expect(occurrences.length).toBeGreaterThanOrEqual(6);
+
+    // A technician's view of one cluster: what its manifest lists, what it holds; and a republish on demand.
+    const view = await request<{
+      version: number;
+      upToDate: boolean;
+      items: { id: string; held: boolean }[];
+    }>('GET', server.url(`/api/v1/clusters/${clusters[0].id}/manifest`));
+    expect(view.body).toMatchObject({ version: a.latest().version, upToDate: true });
+    expect(view.body.items.find((i) => i.id === occurrences[0].id)?.held).toBe(true);
+    const versionBefore = a.latest().version;
+    expect(
+      (await request('POST', server.url(`/api/v1/clusters/${clusters[0].id}/manifest/publish`))).status,
+    ).toBe(202);
+    await eventually(async () => a.latest().version > versionBefore);
+    const operatorElsewhere = await createAccount(
+      server,
+      'commune_operator',
+      (await communeWithClusters(server, 1)).communeId,
+    );
+    expect(
+      (
+        await request(
+          'GET',
+          server.url(`/api/v1/clusters/${clusters[0].id}/manifest`),
+          undefined,
+          operatorElsewhere.auth,
+        )
+      ).status,
+    ).toBe(404);
     await Promise.all(devices.map((d) => d.client.endAsync()));
   }, 60_000);
 

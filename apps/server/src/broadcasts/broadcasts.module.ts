@@ -8,6 +8,7 @@ import { BroadcastBindings } from './broadcast-bindings';
 import { BroadcastMetrics } from './broadcast-metrics';
 import { BroadcastsController } from './broadcasts.controller';
 import { BroadcastsService } from './broadcasts.service';
+import { ClusterManifestController } from './cluster-manifest.controller';
 import { GroupsController } from './groups.controller';
 import { GroupsService } from './groups.service';
 import { ManifestMessagesController } from './manifest-messages.controller';
@@ -33,6 +34,7 @@ import { TargetResolver } from './target-resolver.service';
     SchedulesController,
     BroadcastsController,
     ManifestMessagesController,
+    ClusterManifestController,
   ],
   providers: [
     BroadcastMetrics,

@@ -16,7 +16,13 @@ import { DevicePublisher } from '../devices/device-publisher.service';
 import { MediaService } from '../media/media.service';
 import { MediaUrlSigner } from '../media/media-url-signer';
 import { BroadcastMetrics } from './broadcast-metrics';
-import { buildManifest, encodeManifest, type ManifestFile, type ManifestSource } from './manifest-builder';
+import {
+  buildManifest,
+  encodeManifest,
+  type BuiltManifest,
+  type ManifestFile,
+  type ManifestSource,
+} from './manifest-builder';
 import { SchedulePlanner, type PlannedEntry } from './schedule-planner.service';
 
 /** What the server knows of one cluster's manifest. */
@@ -222,30 +228,8 @@ export class ManifestService implements OnApplicationBootstrap, OnModuleDestroy 
     this.dirty.clear();
     if (ids.length === 0) return;
     const now = Date.now();
-    const horizonMs = this.config.manifestHorizonH * HOUR;
-    const window = { from: now, to: now + horizonMs };
     await this.loadFiles();
-    // Each schedule is expanded once per round, however many clusters it reaches.
-    const expanded = new Map<string, Occurrence[]>();
-    const sourcesOf = (entry: PlannedEntry): ManifestSource => {
-      let occurrences = expanded.get(entry.id);
-      if (!occurrences) expanded.set(entry.id, (occurrences = this.planner.occurrences(entry, window)));
-      return {
-        scheduleId: entry.id,
-        priority: entry.priority,
-        volume: entry.volume,
-        assetIds: entry.assetIds,
-        occurrences,
-      };
-    };
-    // URLs expire on hour boundaries so that manifests built in one round share them.
-    const exp = Math.ceil((now + this.config.mediaUrlTtlS * 1000) / HOUR) * HOUR;
-    const urls = new Map<string, string>();
-    const urlFor = (renditionId: string) => {
-      let url = urls.get(renditionId);
-      if (!url) urls.set(renditionId, (url = this.signer.url(renditionId, exp)));
-      return url;
-    };
+    const build = this.builder(now);
 
     for (let i = 0; i < ids.length; i += PUBLISH_CHUNK) {
       if (this.stopped) return;
@@ -256,15 +240,7 @@ export class ManifestService implements OnApplicationBootstrap, OnModuleDestroy 
         const entries = this.planner.forCluster(clusterId);
         // A cluster never given a manifest and reached by nothing needs none.
         if (!previous && entries.length === 0) continue;
-        const built = buildManifest({
-          clusterId,
-          now,
-          horizonMs,
-          sources: entries.map(sourcesOf),
-          files: this.files,
-          urlFor,
-          spreadS: this.config.downloadSpreadS,
-        });
+        const built = build(clusterId, entries);
         const force = this.forced.delete(clusterId);
         if (previous && previous.contentHash === built.contentHash && !force && previous.version > 0)
           continue;
@@ -299,6 +275,48 @@ export class ManifestService implements OnApplicationBootstrap, OnModuleDestroy 
       await this.saveStates(published);
       this.metrics.manifestsPublished.inc(published.length);
     }
+  }
+
+  /** What the cluster's manifest lists now (built afresh; published only if it differs). */
+  async preview(clusterId: string): Promise<BuiltManifest> {
+    await this.loadFiles();
+    return this.builder(Date.now())(clusterId, this.planner.forCluster(clusterId));
+  }
+
+  /** Builds manifests for one round: each schedule expanded once, URLs signed once per rendition. */
+  private builder(now: number): (clusterId: string, entries: PlannedEntry[]) => BuiltManifest {
+    const horizonMs = this.config.manifestHorizonH * HOUR;
+    const window = { from: now, to: now + horizonMs };
+    const expanded = new Map<string, Occurrence[]>();
+    const sourceOf = (entry: PlannedEntry): ManifestSource => {
+      let occurrences = expanded.get(entry.id);
+      if (!occurrences) expanded.set(entry.id, (occurrences = this.planner.occurrences(entry, window)));
+      return {
+        scheduleId: entry.id,
+        priority: entry.priority,
+        volume: entry.volume,
+        assetIds: entry.assetIds,
+        occurrences,
+      };
+    };
+    // URLs expire on hour boundaries so that manifests built in one round share them.
+    const exp = Math.ceil((now + this.config.mediaUrlTtlS * 1000) / HOUR) * HOUR;
+    const urls = new Map<string, string>();
+    const urlFor = (renditionId: string) => {
+      let url = urls.get(renditionId);
+      if (!url) urls.set(renditionId, (url = this.signer.url(renditionId, exp)));
+      return url;
+    };
+    return (clusterId, entries) =>
+      buildManifest({
+        clusterId,
+        now,
+        horizonMs,
+        sources: entries.map(sourceOf),
+        files: this.files,
+        urlFor,
+        spreadS: this.config.downloadSpreadS,
+      });
   }
 
   private async saveStates(rows: { clusterId: string; state: ManifestState }[]): Promise<void> {

@@ -25,6 +25,6 @@ import { DeviceMessageGate } from './device-message-gate';
     FleetLoader,
     DeviceMessageGate,
   ],
-  exports: [DeviceDataWriter, CommandsService, DevicePublisher, DeviceMessageGate],
+  exports: [DeviceDataWriter, CommandsService, DevicePublisher, DeviceMessageGate, DeviceCommandRepository],
 })
 export class DevicesModule {}
