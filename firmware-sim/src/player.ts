@@ -51,6 +51,8 @@ export interface ReportDraft {
   reason?: PlayFailureReason;
   playedMs?: number;
   detail?: string;
+  /** Device clock of the event; default: when the report is made. */
+  at?: number;
 }
 
 interface Playback extends OnAir {
@@ -93,7 +95,8 @@ export class Player {
     if (this.current) this.end('interrupted', 'preempted');
     const playback: Playback = { ...spec, since: this.clock.now(), startedReal: Date.now() };
     this.current = playback;
-    this.report({ source: spec.source, ref: spec.ref, event: 'started' });
+    // The report and the telemetry's `playing.since` name the same instant.
+    this.report({ source: spec.source, ref: spec.ref, event: 'started', at: playback.since });
     if (spec.durationMs !== undefined) {
       this.timers.set('on-air', spec.durationMs, () => {
         if (this.current === playback) this.end('finished');

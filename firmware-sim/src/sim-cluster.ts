@@ -676,7 +676,7 @@ export class SimCluster extends EventEmitter<SimClusterEvents> {
       source: draft.source,
       ref: draft.ref,
       event: draft.event,
-      at: this.clock.now(),
+      at: draft.at ?? this.clock.now(),
       ...(draft.reason !== undefined ? { reason: draft.reason } : {}),
       ...(draft.playedMs !== undefined ? { playedMs: draft.playedMs } : {}),
       ...(draft.detail !== undefined ? { detail: draft.detail } : {}),

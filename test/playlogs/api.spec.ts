@@ -307,7 +307,7 @@ describe('play logs: API', () => {
         'date,communeId,code,name,path,clusters,scheduledOccurrences,scheduledMinutes,started,finished,interrupted,failed,playedMinutes,scheduledPlayedMinutes,playedRatio',
       );
       expect(row).toBe(
-        `2026-01-31,${communeA.id},${communeA.code},${communeA.name},${communeA.path},2,,,3,2,1,1,23.98,21.98,`,
+        `2026-01-31,${communeA.id},${communeA.code},${communeA.name},${communeA.path},2,0,0,3,2,1,1,23.98,21.98,`,
       );
     });
   });
@@ -325,7 +325,7 @@ describe('play logs: API', () => {
       scheduledPlayedMinutes: 21.98,
     };
 
-    it('adds up each commune’s reports for a local day; scheduled figures are null without a source', async () => {
+    it('adds up each commune’s reports for a local day; nothing was scheduled that day', async () => {
       const res = await request<Summary>('GET', server.url('/api/v1/play-logs/summary?date=2026-01-31'));
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({
@@ -333,7 +333,8 @@ describe('play logs: API', () => {
         timeZone: 'Asia/Ho_Chi_Minh',
         from: '2026-01-30T17:00:00.000Z',
         to: '2026-01-31T17:00:00.000Z',
-        scheduledKnown: false,
+        // The broadcasts module is the source; this server has no schedules.
+        scheduledKnown: true,
       });
       const rowA = res.body.communes.find((c) => c.communeId === communeA.id);
       expect(rowA).toEqual({
@@ -342,8 +343,8 @@ describe('play logs: API', () => {
         name: communeA.name,
         path: communeA.path,
         ...dayA,
-        scheduledOccurrences: null,
-        scheduledMinutes: null,
+        scheduledOccurrences: 0,
+        scheduledMinutes: 0,
         playedRatio: null,
       });
       expect(res.body.communes.find((c) => c.communeId === communeB.id)).toMatchObject({
@@ -356,6 +357,20 @@ describe('play logs: API', () => {
         server.url(`/api/v1/play-logs/summary?date=2026-02-01&unitId=${communeA.id}`),
       );
       expect(nextDay.body.communes).toEqual([expect.objectContaining({ started: 1, finished: 0 })]);
+    });
+
+    it('leaves the scheduled figures null without a ScheduledTimeSource', async () => {
+      const service = new PlayLogsService(server.app.get(PlayLogRepository), server.config, undefined);
+      const summary = await service.summary(
+        SYSTEM,
+        Object.assign(new PlayLogSummaryQuery(), { date: '2026-01-31' }),
+      );
+      expect(summary.scheduledKnown).toBe(false);
+      expect(summary.communes.find((c) => c.communeId === communeA.id)).toMatchObject({
+        scheduledOccurrences: null,
+        scheduledMinutes: null,
+        playedRatio: null,
+      });
     });
 
     it('puts the scheduled time of a ScheduledTimeSource next to what played', async () => {

@@ -81,7 +81,8 @@ describe('registry: OpenAPI description', () => {
   it('lists every registry route with its method', () => {
     const routes = Object.entries(doc.paths)
       .filter(
-        ([path]) => /^\/api\/v1\/(units|stations|clusters)/.test(path) && !/commands|telemetry/.test(path),
+        ([path]) =>
+          /^\/api\/v1\/(units|stations|clusters)/.test(path) && !/commands|telemetry|manifest/.test(path),
       )
       .flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`))
       .sort();
