@@ -73,19 +73,44 @@ export class DeviceCommandRepository {
     return rows.map((r) => r.cluster_id);
   }
 
-  /** Moves a command forward; a row already in a later state is left alone. Returns the new row or null. */
-  async transition(
-    commandId: string,
-    from: CommandState[],
-    changes: Partial<
-      Pick<DeviceCommand, 'status' | 'deliveredAt' | 'completedAt' | 'result' | 'errorCode' | 'errorMessage'>
-    >,
-  ): Promise<boolean> {
-    const result = await this.commands.update(
-      { id: commandId, status: In(from) },
-      changes as QueryDeepPartialEntity<DeviceCommand>,
+  findMany(ids: string[]): Promise<DeviceCommand[]> {
+    return ids.length === 0 ? Promise.resolve([]) : this.commands.findBy({ id: In(ids) });
+  }
+
+  /**
+   * Writes ack results in one statement. Each row changes only if it is still in the state the changes were
+   * computed from (the expiry job may have moved it meanwhile).
+   */
+  async applyChanges(
+    rows: {
+      id: string;
+      from: CommandState;
+      changes: Pick<
+        DeviceCommand,
+        'status' | 'deliveredAt' | 'completedAt' | 'result' | 'errorCode' | 'errorMessage'
+      >;
+    }[],
+  ): Promise<void> {
+    if (rows.length === 0) return;
+    const iso = (d: Date | null) => (d ? d.toISOString() : null);
+    await this.dataSource.query(
+      `UPDATE device_command d SET status = s.status, delivered_at = s.delivered_at, completed_at = s.completed_at,
+              result = s.result, error_code = s.error_code, error_message = s.error_message
+         FROM unnest($1::uuid[], $2::varchar[], $3::varchar[], $4::timestamptz[], $5::timestamptz[], $6::jsonb[],
+                     $7::varchar[], $8::text[])
+           AS s(id, from_status, status, delivered_at, completed_at, result, error_code, error_message)
+        WHERE d.id = s.id AND d.status = s.from_status`,
+      [
+        rows.map((r) => r.id),
+        rows.map((r) => r.from),
+        rows.map((r) => r.changes.status),
+        rows.map((r) => iso(r.changes.deliveredAt)),
+        rows.map((r) => iso(r.changes.completedAt)),
+        rows.map((r) => (r.changes.result === null ? null : JSON.stringify(r.changes.result))),
+        rows.map((r) => r.changes.errorCode),
+        rows.map((r) => r.changes.errorMessage),
+      ],
     );
-    return (result.affected ?? 0) > 0;
   }
 
   /** Expires every open command whose time is up. */
