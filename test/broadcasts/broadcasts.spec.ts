@@ -147,7 +147,7 @@ describe('immediate broadcasts: play_now, stop, emergency', () => {
       [{ ...ok, ttlS: 1 }, 400, 'ttlS'],
       [{ ...ok, ref: 'x' }, 400, 'ref'],
       [{ kind: 'stop', target: ok.target, priority: 'commune', assetIds: [warning.id] }, 400, 'assetIds'],
-      [{ ...ok, assetIds: ['00000000-0000-4000-8000-000000000000'] }, 404, null],
+      [{ ...ok, assetIds: ['00000000-0000-4000-8000-000000000000'] }, 400, 'assetIds'],
     ];
     for (const [body, status, field] of cases) {
       const res = await send(body);

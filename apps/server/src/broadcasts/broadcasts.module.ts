@@ -20,6 +20,7 @@ import { SchedulePlanner } from './schedule-planner.service';
 import { SchedulesController } from './schedules.controller';
 import { SchedulesService } from './schedules.service';
 import { TargetResolver } from './target-resolver.service';
+import { References } from './references.service';
 
 /**
  * Programs, groups, schedules, manifests and immediate broadcasts. Global so that play logs (scheduled time)
@@ -40,6 +41,7 @@ import { TargetResolver } from './target-resolver.service';
     BroadcastMetrics,
     OwnerUnits,
     TargetResolver,
+    References,
     SchedulePlanner,
     GroupsService,
     ProgramsService,

@@ -32,6 +32,7 @@ import type {
 } from './broadcast.dto';
 import { ProgramsService } from './programs.service';
 import { TargetResolver } from './target-resolver.service';
+import { References } from './references.service';
 
 const INSERT_CHUNK = 1000;
 
@@ -69,6 +70,7 @@ export class BroadcastsService {
     private readonly commands: CommandsService,
     private readonly audit: AuditService,
     private readonly metrics: BroadcastMetrics,
+    private readonly references: References,
   ) {}
 
   async create(principal: Principal, dto: CreateBroadcastDto): Promise<BroadcastView> {
@@ -99,10 +101,11 @@ export class BroadcastsService {
       throw validationFailed([
         { field: 'assetIds', rule: 'oneOf', message: 'play_now needs exactly one of assetIds and programId' },
       ]);
-    const assetIds = dto.programId
-      ? (await this.programs.find(principal, dto.programId), await this.programs.assetIds(dto.programId))
-      : (dto.assetIds as string[]);
-    const files = await this.readyFiles(principal, assetIds, ttlS);
+    const programId = dto.programId;
+    if (programId)
+      await this.references.program(() => this.programs.find(principal, programId), programId, 'programId');
+    const assetIds = programId ? await this.programs.assetIds(programId) : (dto.assetIds as string[]);
+    const files = await this.readyFiles(principal, assetIds, ttlS, programId ? 'programId' : 'assetIds');
     return this.send(principal, {
       kind: 'play_now',
       title: dto.title ?? null,
@@ -275,8 +278,13 @@ export class BroadcastsService {
   }
 
   /** Signed media for play_now: every asset visible to the caller and transcoded (409 otherwise). */
-  private async readyFiles(principal: Principal, assetIds: string[], ttlS: number): Promise<MediaFile[]> {
-    const usable = await this.media.findUsable(principal, [...new Set(assetIds)]);
+  private async readyFiles(
+    principal: Principal,
+    assetIds: string[],
+    ttlS: number,
+    field: string,
+  ): Promise<MediaFile[]> {
+    const usable = await this.references.assets(principal, [...new Set(assetIds)], field);
     const files = await this.media.deviceFiles([...usable.keys()]);
     const notReady = [...usable.values()].filter((a) => !files.has(a.id));
     if (notReady.length > 0)

@@ -7,6 +7,7 @@ import { whereInScope, type Principal } from '../access/scope';
 import { validationFailed } from '../common/validation';
 import { MediaService } from '../media/media.service';
 import { OwnerUnits } from './owner-unit.service';
+import { References } from './references.service';
 import { SchedulePlanner } from './schedule-planner.service';
 import type { CreateProgramDto, ProgramItemView, ProgramView, UpdateProgramDto } from './program.dto';
 
@@ -19,6 +20,7 @@ export class ProgramsService {
     private readonly media: MediaService,
     private readonly audit: AuditService,
     private readonly planner: SchedulePlanner,
+    private readonly references: References,
   ) {}
 
   async list(principal: Principal): Promise<ProgramView[]> {
@@ -118,7 +120,7 @@ export class ProgramsService {
 
   /** Assets must be visible to the caller (404 otherwise, from the media library) and not failed. */
   private async checkAssets(principal: Principal, assetIds: string[]): Promise<void> {
-    const assets = await this.media.findUsable(principal, [...new Set(assetIds)]);
+    const assets = await this.references.assets(principal, [...new Set(assetIds)], 'assetIds');
     const failed = [...assets.values()].filter((a) => a.status === 'failed');
     if (failed.length > 0)
       throw validationFailed([

@@ -41,6 +41,7 @@ import type {
   UpdateScheduleDto,
 } from './schedule.dto';
 import { TargetResolver } from './target-resolver.service';
+import { References } from './references.service';
 
 const AUDITED: (keyof Schedule)[] = [
   'title',
@@ -71,6 +72,7 @@ export class SchedulesService {
     private readonly media: MediaService,
     private readonly manifests: ManifestService,
     private readonly audit: AuditService,
+    private readonly references: References,
     @Optional() private readonly playLogs?: PlayLogQueries,
   ) {}
 
@@ -395,33 +397,19 @@ export class SchedulesService {
           message: `${p.field}: ${p.message}`,
         })),
       );
+    const field = draft.programId ? 'programId' : 'assetId';
     let assetIds: string[];
     if (draft.programId) {
-      await this.programs.find(principal, draft.programId).catch(() => {
-        throw validationFailed([
-          {
-            field: 'programId',
-            rule: 'exists',
-            message: `programId ${draft.programId} is not a program you can use`,
-          },
-        ]);
-      });
-      assetIds = await this.programs.assetIds(draft.programId);
+      const programId = draft.programId;
+      await this.references.program(() => this.programs.find(principal, programId), programId, 'programId');
+      assetIds = await this.programs.assetIds(programId);
     } else assetIds = [draft.assetId as string];
-    const assets = await this.media.findUsable(principal, [...new Set(assetIds)]).catch(() => {
-      throw validationFailed([
-        {
-          field: draft.programId ? 'programId' : 'assetId',
-          rule: 'exists',
-          message: 'a media asset it plays is not one you can use',
-        },
-      ]);
-    });
+    const assets = await this.references.assets(principal, [...new Set(assetIds)], field);
     const failed = [...assets.values()].find((a) => a.status === 'failed');
     if (failed)
       throw validationFailed([
         {
-          field: draft.programId ? 'programId' : 'assetId',
+          field,
           rule: 'usable',
           message: `"${failed.title}" failed processing and cannot be played`,
         },
