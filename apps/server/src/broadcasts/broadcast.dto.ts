@@ -6,6 +6,7 @@ import {
   IsArray,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -18,6 +19,7 @@ import { COMMAND_STATES, BROADCAST_KINDS, type BroadcastKind } from '@loa-xa/per
 import { PRIORITIES, type Priority } from '@loa-xa/protocol';
 import { PageQuery } from '../common/pagination';
 import { MaxChars } from '../common/text';
+import { OptionalNotNull } from '../common/validation';
 import { trimmed } from '../registry/validators';
 import { TargetDto } from './target.dto';
 
@@ -27,7 +29,7 @@ export class CreateBroadcastDto {
   kind!: BroadcastKind;
 
   @ApiPropertyOptional({ example: 'Cảnh báo lũ quét', maxLength: 200 })
-  @IsOptional()
+  @OptionalNotNull()
   @Transform(trimmed)
   @IsString()
   @Length(1, 200)
@@ -35,6 +37,7 @@ export class CreateBroadcastDto {
   title?: string;
 
   @ApiProperty({ type: TargetDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => TargetDto)
   target!: TargetDto;
@@ -48,14 +51,14 @@ export class CreateBroadcastDto {
   priority!: Priority;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 100, description: 'play_now: output volume, %' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsInt()
   @Min(0)
   @Max(100)
   volume?: number;
 
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'play_now: assets in playing order' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
@@ -63,7 +66,7 @@ export class CreateBroadcastDto {
   assetIds?: string[];
 
   @ApiPropertyOptional({ format: 'uuid', description: 'play_now: a program instead of assetIds' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsUUID()
   programId?: string;
 
@@ -71,7 +74,7 @@ export class CreateBroadcastDto {
     maxLength: 128,
     description: 'stop: only this playback (a command id, live session id or occurrence id)',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @Length(1, 128)
   @MaxChars(128)
@@ -82,7 +85,7 @@ export class CreateBroadcastDto {
     maximum: 86400,
     description: 'Seconds a cluster may still receive it (default BROADCAST_TTL_S); later it is ignored',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsInt()
   @Min(5)
   @Max(86400)

@@ -267,8 +267,7 @@ export class BroadcastsService {
   async check(principal: Principal, target: TargetSpec, priority: Priority): Promise<number> {
     this.checkPriority(principal, priority);
     const resolved = await this.targets.resolve(principal, target);
-    if (resolved.clusterIds.length === 0)
-      throw new UnprocessableEntityException('the target reaches no IP cluster that takes broadcasts');
+    if (resolved.clusterIds.length === 0) throw reachesNothing();
     return resolved.clusterIds.length;
   }
 
@@ -313,8 +312,7 @@ export class BroadcastsService {
       clusterIds = resolved.clusterIds;
       unit = { id: resolved.unitId, path: resolved.unitPath };
     }
-    if (clusterIds.length === 0)
-      throw new UnprocessableEntityException('the target reaches no IP cluster that takes broadcasts');
+    if (clusterIds.length === 0) throw reachesNothing();
     const now = new Date();
     const id = randomUUID();
     const expiresAt = new Date(now.getTime() + rollout.ttlS * 1000);
@@ -447,4 +445,15 @@ export class BroadcastsService {
       summary,
     };
   }
+}
+
+/** 422 naming the target: it is valid but reaches no cluster that could play anything. */
+function reachesNothing(): UnprocessableEntityException {
+  const message = 'target reaches no IP cluster that takes broadcasts (planned, active or faulty)';
+  return new UnprocessableEntityException({
+    statusCode: 422,
+    error: 'Unprocessable Entity',
+    message,
+    errors: [{ field: 'target', rule: 'reachesClusters', message }],
+  });
 }

@@ -1,17 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayUnique,
-  IsArray,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  ValidateIf,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsString, IsUUID, Length, ValidateIf } from 'class-validator';
 import type { ClusterGroup } from '@loa-xa/persistence';
 import { MaxChars } from '../common/text';
+import { OptionalNotNull } from '../common/validation';
 import { trimmed } from '../registry/validators';
 
 export class CreateGroupDto {
@@ -30,7 +22,7 @@ export class CreateGroupDto {
   description?: string | null;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Owner unit; default: your scope unit' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsUUID()
   unitId?: string;
 
@@ -44,7 +36,7 @@ export class CreateGroupDto {
 
 export class UpdateGroupDto {
   @ApiPropertyOptional({ maxLength: 200 })
-  @IsOptional()
+  @OptionalNotNull()
   @Transform(trimmed)
   @IsString()
   @Length(1, 200)
@@ -59,7 +51,7 @@ export class UpdateGroupDto {
   description?: string | null;
 
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Replaces the members' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayMaxSize(10000)
   @ArrayUnique()

@@ -144,7 +144,7 @@ export class GroupsService {
       const row = found.get(id);
       if (!row) problems.push(`${id} is not a known cluster`);
       else if (!pathInScope(principal.scope, row.path))
-        throw new ForbiddenException(`cluster ${row.code} is outside your scope`);
+        throw new ForbiddenException(`cluster ${id} is outside your scope`);
       else if (row.kind !== 'ip') problems.push(`cluster ${row.code} is not an IP cluster`);
       else if (row.path !== unitPath && !row.path.startsWith(`${unitPath}/`))
         problems.push(`cluster ${row.code} is not below the group's unit`);

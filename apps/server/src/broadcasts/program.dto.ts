@@ -1,16 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  ValidateIf,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsString, IsUUID, Length, ValidateIf } from 'class-validator';
 import { MaxChars } from '../common/text';
+import { OptionalNotNull } from '../common/validation';
 import { trimmed } from '../registry/validators';
 
 export class CreateProgramDto {
@@ -29,7 +21,7 @@ export class CreateProgramDto {
   description?: string | null;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Owner unit; default: your scope unit' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsUUID()
   unitId?: string;
 
@@ -47,7 +39,7 @@ export class CreateProgramDto {
 
 export class UpdateProgramDto {
   @ApiPropertyOptional({ maxLength: 200 })
-  @IsOptional()
+  @OptionalNotNull()
   @Transform(trimmed)
   @IsString()
   @Length(1, 200)
@@ -62,7 +54,7 @@ export class UpdateProgramDto {
   description?: string | null;
 
   @ApiPropertyOptional({ type: [String], format: 'uuid', description: 'Replaces the items, in order' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(50)

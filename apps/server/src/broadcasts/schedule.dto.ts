@@ -7,6 +7,7 @@ import {
   IsIn,
   IsInt,
   IsISO8601,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -18,6 +19,7 @@ import {
 } from 'class-validator';
 import { PRIORITIES, type Priority } from '@loa-xa/protocol';
 import { PageQuery } from '../common/pagination';
+import { OptionalNotNull, OptionalNullable } from '../common/validation';
 import { MaxChars } from '../common/text';
 import { trimmed } from '../registry/validators';
 import { TargetDto } from './target.dto';
@@ -27,56 +29,33 @@ const LOCAL_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Fields shared by create and update; on update every one is optional. */
 class ScheduleFields {
-  @ApiPropertyOptional({ example: 'Bản tin sáng', maxLength: 200 })
-  @IsOptional()
-  @Transform(trimmed)
-  @IsString()
-  @Length(1, 200)
-  @MaxChars(200)
-  title?: string;
-
   @ApiPropertyOptional({
     format: 'uuid',
     description: 'Play this program (exactly one of programId, assetId)',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsUUID()
   programId?: string;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'Play this single media asset' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsUUID()
   assetId?: string;
 
   @ApiPropertyOptional({ enum: PRIORITIES, default: 'commune' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(PRIORITIES)
   priority?: Priority;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 100, default: 80, description: 'Output volume, %' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsInt()
   @Min(0)
   @Max(100)
   volume?: number;
 
-  @ApiPropertyOptional({ type: TargetDto })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => TargetDto)
-  target?: TargetDto;
-
-  @ApiPropertyOptional({
-    example: '2026-11-24T05:30',
-    description: 'Local wall-clock start of the first occurrence (YYYY-MM-DDTHH:mm[:ss]) in timeZone',
-  })
-  @IsOptional()
-  @IsString()
-  @Matches(LOCAL_DATE_TIME, { message: 'start must be a local date and time YYYY-MM-DDTHH:mm[:ss]' })
-  start?: string;
-
   @ApiPropertyOptional({ example: 'Asia/Ho_Chi_Minh', description: 'IANA time zone; default TIME_ZONE' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @Length(1, 64)
   timeZone?: string;
@@ -86,18 +65,18 @@ class ScheduleFields {
     nullable: true,
     description: 'RFC 5545 RRULE in local time (no DTSTART); null or absent: once',
   })
-  @IsOptional()
+  @OptionalNullable()
   @IsString()
   @Length(1, 500)
   rrule?: string | null;
 
   @ApiPropertyOptional({ example: '2026-12-01', nullable: true, description: 'First local day it applies' })
-  @IsOptional()
+  @OptionalNullable()
   @Matches(LOCAL_DATE, { message: 'validFrom must be a date YYYY-MM-DD' })
   validFrom?: string | null;
 
   @ApiPropertyOptional({ example: '2027-05-31', nullable: true, description: 'Last local day it applies' })
-  @IsOptional()
+  @OptionalNullable()
   @Matches(LOCAL_DATE, { message: 'validUntil must be a date YYYY-MM-DD' })
   validUntil?: string | null;
 
@@ -106,14 +85,14 @@ class ScheduleFields {
     example: ['2027-01-01T05:30'],
     description: 'Local starts removed from the rule (holidays)',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsArray()
   @ArrayMaxSize(500)
   @Matches(LOCAL_DATE_TIME, { each: true, message: 'each exdate must be YYYY-MM-DDTHH:mm[:ss]' })
   exdates?: string[];
 
   @ApiPropertyOptional({ default: true, description: 'A disabled schedule is kept but not played' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   enabled?: boolean;
 
@@ -121,10 +100,15 @@ class ScheduleFields {
     default: false,
     description: 'Save even though occurrences clash with schedules of equal priority on some clusters',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   force?: boolean;
 }
+
+const START_EXAMPLE = {
+  example: '2026-11-24T05:30',
+  description: 'Local wall-clock start of the first occurrence (YYYY-MM-DDTHH:mm[:ss]) in timeZone',
+};
 
 export class CreateScheduleDto extends ScheduleFields {
   @ApiProperty({ example: 'Bản tin sáng', maxLength: 200 })
@@ -132,22 +116,44 @@ export class CreateScheduleDto extends ScheduleFields {
   @IsString()
   @Length(1, 200)
   @MaxChars(200)
-  declare title: string;
+  title!: string;
 
   @ApiProperty({ type: TargetDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => TargetDto)
-  declare target: TargetDto;
+  target!: TargetDto;
 
-  @ApiProperty({ example: '2026-11-24T05:30' })
+  @ApiProperty(START_EXAMPLE)
   @IsString()
   @Matches(LOCAL_DATE_TIME, { message: 'start must be a local date and time YYYY-MM-DDTHH:mm[:ss]' })
-  declare start: string;
+  start!: string;
 }
 
 export class UpdateScheduleDto extends ScheduleFields {
+  @ApiPropertyOptional({ example: 'Bản tin sáng', maxLength: 200 })
+  @OptionalNotNull()
+  @Transform(trimmed)
+  @IsString()
+  @Length(1, 200)
+  @MaxChars(200)
+  title?: string;
+
+  @ApiPropertyOptional({ type: TargetDto })
+  @OptionalNotNull()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => TargetDto)
+  target?: TargetDto;
+
+  @ApiPropertyOptional(START_EXAMPLE)
+  @OptionalNotNull()
+  @IsString()
+  @Matches(LOCAL_DATE_TIME, { message: 'start must be a local date and time YYYY-MM-DDTHH:mm[:ss]' })
+  start?: string;
+
   @ApiPropertyOptional({ description: 'The revision you edited; a newer one on the server answers 409' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsInt()
   @Min(1)
   revision?: number;
@@ -180,7 +186,7 @@ export class OccurrenceQuery {
 
 export class OverrideOccurrenceDto {
   @ApiPropertyOptional({ description: 'true: skip this occurrence only' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   skip?: boolean;
 
@@ -188,13 +194,13 @@ export class OverrideOccurrenceDto {
     example: '2026-11-25T06:00',
     description: 'Move this occurrence only: new local start (YYYY-MM-DDTHH:mm[:ss]) in the schedule zone',
   })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @Matches(LOCAL_DATE_TIME, { message: 'start must be a local date and time YYYY-MM-DDTHH:mm[:ss]' })
   start?: string;
 
   @ApiPropertyOptional({ default: false, description: 'Move even onto a clash with an equal priority' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   force?: boolean;
 }

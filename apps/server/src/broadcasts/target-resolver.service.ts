@@ -70,7 +70,7 @@ export class TargetResolver {
           rule: 'exists',
           message: `${field}.unitIds: ${id} is not a known province, district or commune${unit ? ' (use villageIds for villages)' : ''}`,
         });
-      } else if (!pathInScope(principal.scope, unit.path)) outside.push(unit.name);
+      } else if (!pathInScope(principal.scope, unit.path)) outside.push(id);
       else ownerPaths.push(unit.path);
     }
     for (const id of villageIds) {
@@ -81,7 +81,7 @@ export class TargetResolver {
           rule: 'exists',
           message: `${field}.villageIds: ${id} is not a known village`,
         });
-      } else if (!pathInScope(principal.scope, unit.path)) outside.push(unit.name);
+      } else if (!pathInScope(principal.scope, unit.path)) outside.push(id);
       else ownerPaths.push(unit.path.split('/').slice(0, -1).join('/'));
     }
     if (groupIds.length > 0) {
@@ -98,7 +98,7 @@ export class TargetResolver {
             rule: 'exists',
             message: `${field}.groupIds: ${id} is not a known cluster group`,
           });
-        else if (!pathInScope(principal.scope, group.unit_path)) outside.push(`group ${group.name}`);
+        else if (!pathInScope(principal.scope, group.unit_path)) outside.push(id);
         else ownerPaths.push(group.unit_path);
       }
     }
@@ -119,7 +119,7 @@ export class TargetResolver {
             rule: 'exists',
             message: `${field}.clusterIds: ${id} is not a known cluster`,
           });
-        else if (!pathInScope(principal.scope, cluster.commune_path)) outside.push(`cluster ${cluster.code}`);
+        else if (!pathInScope(principal.scope, cluster.commune_path)) outside.push(id);
         else if (cluster.kind !== 'ip')
           errors.push({
             field: `${field}.clusterIds`,
@@ -131,6 +131,7 @@ export class TargetResolver {
     }
     if (errors.length > 0) throw validationFailed(errors);
     if (outside.length > 0)
+      // Only the ids the caller sent: nothing about objects outside its scope.
       throw new ForbiddenException(`${field} reaches outside your scope: ${outside.slice(0, 5).join(', ')}`);
 
     const ownerPath = commonPath(ownerPaths);

@@ -1,3 +1,4 @@
+import { ValidateIf } from 'class-validator';
 import {
   BadRequestException,
   UnsupportedMediaTypeException,
@@ -107,3 +108,14 @@ export function createValidationPipe(): ValidationPipe {
     exceptionFactory: (errors) => validationFailed(flattenValidationErrors(errors)),
   });
 }
+
+/**
+ * For optional fields that may be left out but not set to null: validated whenever present, so `null`
+ * gets a 400 naming the field instead of reaching a NOT NULL column. (IsOptional lets null through.)
+ */
+export const OptionalNotNull = (): PropertyDecorator =>
+  ValidateIf((_object: object, value: unknown) => value !== undefined);
+
+/** For optional fields where null means "none": validated only when neither undefined nor null. */
+export const OptionalNullable = (): PropertyDecorator =>
+  ValidateIf((_object: object, value: unknown) => value !== undefined && value !== null);
