@@ -36,7 +36,15 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: ['@nestjs/*', 'typeorm', '@loa-xa/persistence', '@loa-xa/broker', '**/apps/**', 'node:fs', 'fs'],
+          patterns: [
+            '@nestjs/*',
+            'typeorm',
+            '@loa-xa/persistence',
+            '@loa-xa/broker',
+            '**/apps/**',
+            'node:fs',
+            'fs',
+          ],
         },
       ],
     },

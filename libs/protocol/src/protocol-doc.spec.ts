@@ -6,12 +6,7 @@ import {
   normaliseMarkdown,
   renderGeneratedSections,
 } from '../scripts/protocol-doc';
-import {
-  COMMAND_ERROR_CODES,
-  DROP_REASONS,
-  PLAY_FAILURE_REASONS,
-  FAULT_CODES,
-} from './errors';
+import { COMMAND_ERROR_CODES, DROP_REASONS, PLAY_FAILURE_REASONS, FAULT_CODES } from './errors';
 import {
   CAPABILITIES,
   COMMAND_PARAMS_SCHEMAS,
