@@ -183,7 +183,10 @@ export class ManifestService implements OnApplicationBootstrap, OnModuleDestroy 
     state.missing = sync.missing ?? [];
     this.metrics.manifestSyncs.inc();
     this.syncDirty.add(clusterId);
-    if (!this.syncTimer && !this.stopped) this.syncTimer = setTimeout(() => void this.saveSyncs(), 1000);
+    if (!this.syncTimer && !this.stopped) {
+      this.syncTimer = setTimeout(() => void this.saveSyncs(), 1000);
+      this.syncTimer.unref();
+    }
     if (sync.request || (sync.version !== null && sync.version > state.version)) this.republish(clusterId);
   }
 
