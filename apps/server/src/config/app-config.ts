@@ -386,6 +386,13 @@ export const CONFIG_VARIABLES = {
       'Device renditions made of every asset: `name=mp3/<kbps>k/<mono|stereo>/<Hz>`, comma-separated; the first is sent to devices',
     parse: profiles,
   },
+  mediaCacheMb: {
+    name: 'MEDIA_CACHE_MB',
+    default: 256,
+    description:
+      'Memory for the renditions devices fetch most (served without touching the disk; 0 turns it off), MiB',
+    parse: int(0, 65_536),
+  },
   loudnessTargetLufs: {
     name: 'LOUDNESS_TARGET_LUFS',
     default: -16,

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { MediaStorage } from './media-storage';
+import type { HotFileCache } from './hot-file-cache';
 import { ifRangeHolds, noneMatch, parseRange } from './http-range';
 
 /** An immutable stored file as served: where it is, how big, its SHA-256 (the ETag). */
@@ -16,6 +17,8 @@ export interface ServeOptions {
   onSent?(bytes: number): void;
   /** The stored file is missing (deleted under us): answer 404 and forget it. */
   onMissing?(): void;
+  /** Hot files served from memory (and warmed on a miss). */
+  cache?: HotFileCache;
 }
 
 /** The JSON error body of every refusal, as the rest of the API answers. */
@@ -41,7 +44,8 @@ export function sendJsonError(
 
 /**
  * Answers GET or HEAD for a stored audio file with full Range support: 200 (whole), 206 (one range),
- * 304 (If-None-Match), 416 (unsatisfiable). Streams from storage; nothing is buffered.
+ * 304 (If-None-Match), 416 (unsatisfiable). From the hot-file cache when the file is there (a slice, no
+ * copy), else streamed from storage while the cache loads it for the next request.
  */
 export function serveFile(
   req: IncomingMessage,
@@ -84,6 +88,12 @@ export function serveFile(
     res.end();
     return;
   }
+  const cached = options.cache?.get(file.key);
+  if (cached) {
+    res.end(cached.subarray(start, end + 1), () => options.onSent?.(length));
+    return;
+  }
+  void options.cache?.warm(file.key, file.size);
   const body = storage.openRead(file.key, { start, end });
   body.once('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT' && !res.headersSent) {

@@ -7,6 +7,9 @@ import { MediaRepository } from './media.repository';
 import { MEDIA_STORAGE, type MediaStorage } from './media-storage';
 import { MediaUrlSigner, SIGNED_MEDIA_PATH } from './media-url-signer';
 import { sendJsonError, serveFile, type ServedFile } from './file-response';
+import { HotFileCache } from './hot-file-cache';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/app-config';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Renditions remembered (id → file); they never change, so the cache needs no invalidation but deletion. */
@@ -22,6 +25,7 @@ const YEAR_S = 365 * 86400;
 @Injectable()
 export class MediaDelivery {
   private readonly files = new Map<string, ServedFile>();
+  private readonly hot: HotFileCache;
 
   constructor(
     @Inject(MEDIA_STORAGE) private readonly storage: MediaStorage,
@@ -29,7 +33,9 @@ export class MediaDelivery {
     private readonly signer: MediaUrlSigner,
     private readonly metrics: MediaMetrics,
     adapterHost: HttpAdapterHost,
+    @Inject(APP_CONFIG) config: AppConfig,
   ) {
+    this.hot = new HotFileCache(storage, config.mediaCacheMb * 1_048_576);
     // Providers are built before bootstrap adds its middleware, so this route comes first in Express' stack.
     const adapter = adapterHost.httpAdapter;
     if (adapter?.getType() === 'express') {
@@ -66,6 +72,7 @@ export class MediaDelivery {
       cacheControl: `public, max-age=${maxAge}, immutable`,
       onSent: (bytes) => this.metrics.bytesServed.inc({ route: 'signed' }, bytes),
       onMissing: () => this.forget([renditionId]),
+      cache: this.hot,
     });
   }
 
@@ -79,7 +86,11 @@ export class MediaDelivery {
 
   /** Drops deleted renditions from the cache. */
   forget(renditionIds: string[]): void {
-    for (const id of renditionIds) this.files.delete(id);
+    for (const id of renditionIds) {
+      const file = this.files.get(id);
+      if (file) this.hot.delete(file.key);
+      this.files.delete(id);
+    }
   }
 
   private async lookup(renditionId: string): Promise<ServedFile | null> {
