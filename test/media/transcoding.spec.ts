@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { request } from '../support/http';
 import { metric } from '../support/metrics';
-import { startTestServer, type TestServer } from '../support/test-server';
+import { createScratchDatabase, startTestServer, type TestServer } from '../support/test-server';
 import { ffmpeg, filesUnder, getAsset, loudSine, settled, tempDir, uploadPath } from './support';
 
 const createProvince = async (server: TestServer, code: string) => {
@@ -90,7 +90,14 @@ describe('media transcoding: failures and restarts', () => {
   it('queues assets left processing again when the server starts', async () => {
     const mediaDir = await tempDir('media-restart');
     const dataDir = await tempDir('media-restart-db');
-    const options = { mediaDir, dataDir, transcodeConcurrency: 1 };
+    // Both servers must share one database: on PostgreSQL, a scratch database of this test's own.
+    const scratch = process.env.DATABASE_URL ? await createScratchDatabase(process.env.DATABASE_URL) : null;
+    const options = {
+      mediaDir,
+      dataDir,
+      transcodeConcurrency: 1,
+      ...(scratch ? { databaseUrl: scratch.url } : {}),
+    };
     let server = await startTestServer(options);
     try {
       const unitId = await createProvince(server, '96');
@@ -122,6 +129,7 @@ describe('media transcoding: failures and restarts', () => {
       await server.close();
       await rm(mediaDir, { recursive: true, force: true });
       await rm(dataDir, { recursive: true, force: true });
+      await scratch?.drop();
     }
   });
 });

@@ -50,6 +50,9 @@ export function listLogs(server: TestServer, query: string, headers: Record<stri
 export async function logsOf(server: TestServer, clusterId: string, count: number): Promise<LogView[]> {
   return eventually(async () => {
     const res = await listLogs(server, `clusterId=${clusterId}&order=asc&pageSize=500`);
-    return res.status === 200 && res.body.total === count ? res.body.items : null;
+    // Items and total come from two queries: a flush between them can make them disagree for a moment.
+    return res.status === 200 && res.body.total === count && res.body.items.length === count
+      ? res.body.items
+      : null;
   });
 }
