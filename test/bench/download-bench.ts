@@ -10,7 +10,7 @@
  * compared with the file's. Sides alternate round by round; medians are quoted. Bounded, stops by itself.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -120,17 +120,17 @@ async function startNginx(nginx: string, workDir: string, fileName: string, file
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}/${fileName}`;
-  await until(
+  // An exited nginx ends the wait at once; its reason is in error.log.
+  const up = await until(
     'nginx up',
-    async () => {
-      if (child.exitCode !== null) throw new Error(`nginx exited with ${child.exitCode}`);
-      return (await fetch(url, { method: 'HEAD' })).ok;
-    },
+    async () => child.exitCode !== null || (await fetch(url, { method: 'HEAD' })).ok,
     10_000,
-  ).catch(async (err) => {
+  ).catch(() => false);
+  if (!up || child.exitCode !== null) {
     await stopChild(child, 'SIGQUIT');
-    throw err;
-  });
+    const log = existsSync(join(prefix, 'error.log')) ? readFileSync(join(prefix, 'error.log'), 'utf8') : '';
+    throw new Error(`nginx did not start (exit ${child.exitCode}): ${log.slice(-1000)}`);
+  }
   return { url, pid: child.pid!, stop: () => stopChild(child, 'SIGQUIT') };
 }
 
@@ -353,6 +353,8 @@ async function main(): Promise<void> {
         responses: r.reduce((n, x) => n + x.requests, 0),
         compared: r.reduce((n, x) => n + x.compared, 0),
         serverCpuPct: median(r.map((x) => x.serverCpuPct)),
+        // Steadier than MB/s on a shared machine: what each served byte costs the server.
+        cpuSPerGB: median(r.map((x) => x.serverCpuPct / 100 / (x.mbPerS / 1000))),
         wrkCpuPct: median(r.map((x) => x.wrkCpuPct)),
       };
     };
@@ -367,6 +369,7 @@ async function main(): Promise<void> {
       ['  of which bytes compared', String(o.compared), n ? String(n.compared) : '—'],
       ['errors (all runs)', String(o.errors), n ? String(n.errors) : '—'],
       ['server CPU (% of one core), median', o.serverCpuPct.toFixed(0), n ? n.serverCpuPct.toFixed(0) : '—'],
+      ['server CPU-seconds per GB served, median', o.cpuSPerGB.toFixed(2), n ? n.cpuSPerGB.toFixed(2) : '—'],
       ['wrk CPU (% of one core), median', o.wrkCpuPct.toFixed(0), n ? n.wrkCpuPct.toFixed(0) : '—'],
     ];
     const width = Math.max(...rows.map(([k]) => k.length));
