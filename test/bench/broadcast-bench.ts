@@ -240,7 +240,7 @@ function report(r: Results): void {
         x.label,
         `all ${x.received}/${N_AB} in ${seconds(x.allReceivedMs)} (p50 ${seconds(x.p50Ms)}, p99 ${seconds(x.p99Ms)}); ` +
           `request ${millis(x.requestMs)}; published +${x.published}; acked in API ${seconds(x.apiAckedMs)}; ` +
-          `server CPU ${x.serverCpuS.toFixed(1)} s`,
+          `server CPU ${x.serverCpuS.toFixed(1)} s; bench CPU ${x.bench.cpuS.toFixed(1)} s, loop delay p99/max ${millis(x.bench.loopP99Ms)}/${millis(x.bench.loopMaxMs)}`,
       ]),
       ['median over changes: all applied', seconds(median(ch.map((x) => x.allReceivedMs)))],
       ['median over changes: acked in the API', seconds(median(ch.map((x) => x.apiAckedMs)))],
@@ -251,8 +251,9 @@ function report(r: Results): void {
       ...r.b.map((x): [string, string] => [
         x.label,
         `started ${x.started}/${N_AB} (failed ${x.failed}); p50 ${millis(x.startedP50Ms)} p95 ${millis(x.startedP95Ms)} ` +
-          `p99 ${millis(x.startedP99Ms)} max ${millis(x.startedMaxMs)}; received p50/p99 ${millis(x.receivedP50Ms)}/${millis(x.receivedP99Ms)}; ` +
-          `POST answered ${millis(x.requestMs)}; rollout view all started ${seconds(x.apiAllStartedMs)}; server CPU ${x.serverCpuS.toFixed(1)} s`,
+          `p99 ${millis(x.startedP99Ms)} max ${millis(x.startedMaxMs)}; received first/p50/p99 ${millis(x.receivedFirstMs)}/${millis(x.receivedP50Ms)}/${millis(x.receivedP99Ms)}; ` +
+          `POST answered ${millis(x.requestMs)}; rollout view all started ${seconds(x.apiAllStartedMs)}; server CPU ${x.serverCpuS.toFixed(1)} s; ` +
+          `bench CPU ${x.bench.cpuS.toFixed(1)} s, loop delay p99/max ${millis(x.bench.loopP99Ms)}/${millis(x.bench.loopMaxMs)}`,
       ]),
       [
         'median: p50 / p95 / p99 / max',

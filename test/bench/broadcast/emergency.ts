@@ -6,7 +6,7 @@
 import type { CommandAck } from '@loa-xa/protocol';
 import type { SimFleet } from '@loa-xa/firmware-sim';
 import { procSample, type BenchServer } from './server';
-import { ascending, percentile, sleep, until } from './stats';
+import { ascending, benchLoad, percentile, sleep, until } from './stats';
 
 export interface EmergencyRound {
   label: string;
@@ -14,6 +14,8 @@ export interface EmergencyRound {
   requestMs: number;
   started: number;
   failed: number;
+  /** POST → the first cluster got its command (the server stored them all before sending any). */
+  receivedFirstMs: number;
   receivedP50Ms: number;
   receivedP99Ms: number;
   startedP50Ms: number;
@@ -23,6 +25,8 @@ export interface EmergencyRound {
   /** POST → GET /broadcasts/:id shows summary.started = targets. */
   apiAllStartedMs: number;
   serverCpuS: number;
+  /** The benchmark process (the simulated fleet): CPU seconds, event-loop delay p99 / max. */
+  bench: { cpuS: number; loopP99Ms: number; loopMaxMs: number };
 }
 
 interface Round {
@@ -58,6 +62,7 @@ export async function emergency(options: {
   for (let i = 1; i <= repeats; i++) {
     const label = `play_now ${i}`;
     const cpu0 = procSample(server.pid).cpuS;
+    const load = benchLoad();
     const r: Round = { t0: performance.now(), received: new Map(), started: new Map(), failed: new Map() };
     current = r;
     const view = await server.api<{ id: string; summary: { targets: number } }>(
@@ -98,6 +103,7 @@ export async function emergency(options: {
       requestMs,
       started: started.length,
       failed: r.failed.size,
+      receivedFirstMs: received[0] ?? NaN,
       receivedP50Ms: percentile(received, 50),
       receivedP99Ms: percentile(received, 99),
       startedP50Ms: percentile(started, 50),
@@ -106,12 +112,14 @@ export async function emergency(options: {
       startedMaxMs: started.length >= n ? (started.at(-1) as number) : NaN,
       apiAllStartedMs,
       serverCpuS: procSample(server.pid).cpuS - cpu0,
+      bench: load(),
     };
     rounds.push(result);
     console.log(
       `  ${label}: POST answered after ${requestMs.toFixed(0)} ms; started ${started.length}/${n}` +
         ` (failed ${r.failed.size}) p50 ${result.startedP50Ms.toFixed(0)} / p95 ${result.startedP95Ms.toFixed(0)}` +
         ` / p99 ${result.startedP99Ms.toFixed(0)} / max ${result.startedMaxMs.toFixed(0)} ms;` +
+        ` first command received after ${result.receivedFirstMs.toFixed(0)} ms;` +
         ` rollout view all started after ${(apiAllStartedMs / 1000).toFixed(2)} s`,
     );
     if (r.failed.size > 0) {

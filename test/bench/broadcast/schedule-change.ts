@@ -6,7 +6,7 @@
 import type { Manifest } from '@loa-xa/protocol';
 import type { SimFleet } from '@loa-xa/firmware-sim';
 import { localIct, procSample, type BenchServer } from './server';
-import { ascending, percentile, until } from './stats';
+import { ascending, benchLoad, percentile, until } from './stats';
 
 export interface ManifestRound {
   label: string;
@@ -22,6 +22,8 @@ export interface ManifestRound {
   /** Request → GET /schedules/:id/occurrences counts every target cluster as acked. */
   apiAckedMs: number;
   serverCpuS: number;
+  /** The benchmark process (the simulated fleet): CPU seconds, event-loop delay p99 / max. */
+  bench: { cpuS: number; loopP99Ms: number; loopMaxMs: number };
 }
 
 interface Watch {
@@ -58,6 +60,7 @@ export async function scheduleChange(options: {
   ): Promise<ManifestRound> => {
     const published0 = await server.metric('loa_manifests_published_total');
     const cpu0 = procSample(server.pid).cpuS;
+    const load = benchLoad();
     const w: Watch = { matches, t0: performance.now(), got: new Map() };
     watch = w;
     const { id } = await request();
@@ -103,6 +106,7 @@ export async function scheduleChange(options: {
       published,
       apiAckedMs,
       serverCpuS: procSample(server.pid).cpuS - cpu0,
+      bench: load(),
     };
     console.log(
       `  ${label}: request ${result.requestMs.toFixed(0)} ms, all ${result.received}/${n} manifests applied ` +

@@ -71,13 +71,19 @@ export class BenchServer {
       ACCESS_TOKEN_TTL_S: '86400',
       ...this.extraEnv,
     };
+    // e.g. BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile the server only.
+    const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
     delete env.DATABASE_URL;
     delete env.MQTT_URL;
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', 'apps/server/src/main.ts'], {
-      cwd: join(__dirname, '../../..'),
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...nodeArgs, '-r', '@swc-node/register', 'apps/server/src/main.ts'],
+      {
+        cwd: join(__dirname, '../../..'),
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     this.child = child;
     const keep = (chunk: Buffer) => {
       for (const line of chunk.toString('utf8').split('\n')) {

@@ -1,3 +1,5 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+
 /** Small helpers of the broadcasting benchmark: waiting, percentiles, formatting. */
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -36,11 +38,31 @@ export function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
+/** Median (mean of the two middle values for an even count). */
 export function median(values: readonly number[]): number {
-  return percentile(
-    [...values].sort((a, b) => a - b),
-    50,
-  );
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/**
+ * This process's own load over a measured window: CPU seconds and event-loop delay. The simulated fleet
+ * runs here, so a saturated bench process would show up in the latencies it reports.
+ */
+export function benchLoad(): () => { cpuS: number; loopP99Ms: number; loopMaxMs: number } {
+  const cpu0 = process.cpuUsage();
+  const histogram = monitorEventLoopDelay({ resolution: 10 });
+  histogram.enable();
+  return () => {
+    histogram.disable();
+    const cpu = process.cpuUsage(cpu0);
+    return {
+      cpuS: (cpu.user + cpu.system) / 1e6,
+      loopP99Ms: histogram.percentile(99) / 1e6,
+      loopMaxMs: histogram.max / 1e6,
+    };
+  };
 }
 
 export const ascending = (values: Iterable<number>) => [...values].sort((a, b) => a - b);
