@@ -94,7 +94,7 @@ describe('broadcasts play on time with the server process killed after the manif
     sim.start();
 
     // Far enough ahead for the manifest and the download, near enough for a short test.
-    const startAt = Math.ceil((Date.now() + 20_000) / 1000) * 1000;
+    const startAt = Math.ceil((Date.now() + 30_000) / 1000) * 1000;
     const local = new Date(startAt + 7 * 3_600_000).toISOString().slice(0, 19);
     const schedule = await api<{ id: string }>('POST', '/api/v1/schedules', {
       title: 'Họp dân',
@@ -105,9 +105,9 @@ describe('broadcasts play on time with the server process killed after the manif
     expect(schedule.status).toBe(201);
     const itemId = occurrenceId(schedule.body.id, startAt);
 
-    await eventually(async () => sim!.manifest?.items.some((i) => i.id === itemId) ?? false, 15_000);
+    await eventually(async () => sim!.manifest?.items.some((i) => i.id === itemId) ?? false, 25_000);
     const sha = sim.manifest!.media[0].sha256;
-    await eventually(async () => sim!.heldMedia.has(sha), 15_000);
+    await eventually(async () => sim!.heldMedia.has(sha), 25_000);
     expect(Date.now()).toBeLessThan(startAt);
 
     await server.kill();

@@ -33,6 +33,21 @@ export class BrokerService implements OnApplicationShutdown {
     return !this.config.mqttUrl;
   }
 
+  /**
+   * Publishes straight into the embedded broker (no TCP round trip and PUBACK per message): the path for the
+   * server's own fan-out, e.g. an emergency to 10,000 clusters. Routing, retained messages and offline
+   * persistent sessions are aedes' own. Resolves false when there is no embedded broker (use a client).
+   */
+  publishLocal(packet: { topic: string; payload: Buffer; qos: 0 | 1; retain: boolean }): Promise<boolean> {
+    const aedes = this.broker?.aedes;
+    if (!aedes || aedes.closed) return Promise.resolve(false);
+    return new Promise((resolve, reject) =>
+      aedes.publish({ cmd: 'publish', dup: false, ...packet }, (err?: Error) =>
+        err ? reject(err) : resolve(true),
+      ),
+    );
+  }
+
   /** Starts the listeners; returns the URL the server's own clients use. */
   async start(): Promise<string> {
     if (this.url) return this.url;

@@ -9,7 +9,10 @@ import { BrokerService } from '../broker/broker.service';
 import { MetricsService } from '../ops/metrics.service';
 import { DevicePayloadSerializer } from './mqtt-codec';
 
-/** Publishes server-to-device messages through the Nest MQTT client, with the contract's QoS and retain. */
+/**
+ * Publishes server-to-device messages with the contract's QoS and retain: straight into the embedded broker
+ * when there is one, else through the Nest MQTT client to the external broker.
+ */
 @Injectable()
 export class DevicePublisher implements OnApplicationShutdown {
   private clientInstance: ClientMqtt | null = null;
@@ -45,10 +48,12 @@ export class DevicePublisher implements OnApplicationShutdown {
   /** Publishes an already-encoded payload on a server channel with the contract's QoS and retain. */
   async publishEncoded(clusterId: string, channel: 'cmd' | 'manifest', payload: Buffer): Promise<void> {
     const spec = TOPIC_SPECS[channel];
-    const record = new MqttRecordBuilder(payload).setQoS(spec.qos).setRetain(spec.retain).build();
-    await lastValueFrom(this.client.emit(clusterTopic(clusterId, channel), record), {
-      defaultValue: undefined,
-    });
+    const topic = clusterTopic(clusterId, channel);
+    const local = await this.broker.publishLocal({ topic, payload, qos: spec.qos, retain: spec.retain });
+    if (!local) {
+      const record = new MqttRecordBuilder(payload).setQoS(spec.qos).setRetain(spec.retain).build();
+      await lastValueFrom(this.client.emit(topic, record), { defaultValue: undefined });
+    }
     this.metrics.messagesOut.inc({ channel });
   }
 
