@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { OwnerUnits } from './owner-units.service';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { APP_CONFIG } from '../config/config.module';
@@ -45,12 +46,13 @@ import { UsersService } from './users.service';
     SessionsService,
     PrincipalDirectory,
     ScopeResolver,
+    OwnerUnits,
     GrantPolicy,
     UsersService,
     ApiKeysService,
     ApiKeysUsage,
     FirstAdminService,
   ],
-  exports: [ScopeResolver],
+  exports: [ScopeResolver, OwnerUnits],
 })
 export class AccessModule {}

@@ -13,7 +13,6 @@ import { GroupsController } from './groups.controller';
 import { GroupsService } from './groups.service';
 import { ManifestMessagesController } from './manifest-messages.controller';
 import { ManifestService } from './manifest.service';
-import { OwnerUnits } from './owner-unit.service';
 import { ProgramsController } from './programs.controller';
 import { ProgramsService } from './programs.service';
 import { SchedulePlanner } from './schedule-planner.service';
@@ -39,7 +38,6 @@ import { References } from './references.service';
   ],
   providers: [
     BroadcastMetrics,
-    OwnerUnits,
     TargetResolver,
     References,
     SchedulePlanner,

@@ -5,7 +5,7 @@ import { ClusterGroup, ClusterGroupMember } from '@loa-xa/persistence';
 import { AuditService, diff } from '../audit/audit.service';
 import { pathInScope, whereInScope, type Principal } from '../access/scope';
 import { validationFailed } from '../common/validation';
-import { OwnerUnits } from './owner-unit.service';
+import { OwnerUnits } from '../access/owner-units.service';
 import { SchedulePlanner } from './schedule-planner.service';
 import type { CreateGroupDto, GroupView, UpdateGroupDto } from './group.dto';
 import { GroupView as View } from './group.dto';

@@ -6,7 +6,7 @@ import { AuditService, diff } from '../audit/audit.service';
 import { whereInScope, type Principal } from '../access/scope';
 import { validationFailed } from '../common/validation';
 import { MediaService } from '../media/media.service';
-import { OwnerUnits } from './owner-unit.service';
+import { OwnerUnits } from '../access/owner-units.service';
 import { References } from './references.service';
 import { SchedulePlanner } from './schedule-planner.service';
 import type { CreateProgramDto, ProgramItemView, ProgramView, UpdateProgramDto } from './program.dto';

@@ -1,5 +1,4 @@
 import { Module } from '@nestjs/common';
-import { OwnerUnits } from '../broadcasts/owner-unit.service';
 import { MediaModule } from '../media/media.module';
 import { LiveController } from './live.controller';
 import { LiveIngestServer } from './live-ingest.server';
@@ -14,9 +13,8 @@ import { LiveService } from './live.service';
  * clusters is LIVE_ROLLOUT, provided by the (global) broadcasts module.
  */
 @Module({
-  // OwnerUnits (stateless) is provided here too: the broadcasts module does not export it.
   imports: [MediaModule],
   controllers: [LiveController, LiveStreamController],
-  providers: [OwnerUnits, LiveSessionsRepository, LiveUrlSigner, LiveService, LiveIngestServer],
+  providers: [LiveSessionsRepository, LiveUrlSigner, LiveService, LiveIngestServer],
 })
 export class LiveModule {}

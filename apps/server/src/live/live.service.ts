@@ -22,7 +22,7 @@ import { hasPermission, maxBroadcastPriority, mayUsePriority } from '../access/p
 import type { Principal } from '../access/scope';
 import type { Page } from '../common/pagination';
 import { validationFailed } from '../common/validation';
-import { OwnerUnits } from '../broadcasts/owner-unit.service';
+import { OwnerUnits } from '../access/owner-units.service';
 import type { TargetDto } from '../broadcasts/target.dto';
 import { resolveFfmpegBinaries } from '../media/ffmpeg-binaries';
 import { MediaService } from '../media/media.service';

@@ -1,13 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager, type SelectQueryBuilder } from 'typeorm';
-import {
-  AdminUnit,
-  MediaAsset,
-  MediaRendition,
-  type MediaLoudness,
-  type MediaStatus,
-} from '@loa-xa/persistence';
+import { MediaAsset, MediaRendition, type MediaLoudness, type MediaStatus } from '@loa-xa/persistence';
 import { containsPattern, foldSql } from '../registry/text-search';
 import { scopeCondition, whereInScope, type Scope } from '../access/scope';
 
@@ -33,10 +27,6 @@ export class MediaRepository {
 
   transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(work);
-  }
-
-  findUnit(id: string): Promise<AdminUnit | null> {
-    return this.dataSource.getRepository(AdminUnit).findOneBy({ id });
   }
 
   async insert(asset: NewAsset, manager: EntityManager): Promise<void> {

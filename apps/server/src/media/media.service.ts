@@ -1,6 +1,5 @@
 import {
   ConflictException,
-  ForbiddenException,
   Inject,
   Injectable,
   Logger,
@@ -11,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { open, rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { basename, extname, join } from 'node:path';
-import type { AdminUnit, MediaAsset, MediaOrigin, MediaStatus } from '@loa-xa/persistence';
+import type { MediaAsset, MediaOrigin, MediaStatus } from '@loa-xa/persistence';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { AuditService, diff } from '../audit/audit.service';
@@ -23,6 +22,7 @@ import { AudioRejected, probeAudio } from './audio-probe';
 import { SNIFF_BYTES, sniff } from './audio-sniff';
 import type { FfmpegBinaries } from './ffmpeg-binaries';
 import { MediaDelivery } from './media-delivery.service';
+import { OwnerUnits } from '../access/owner-units.service';
 import { MediaMetrics } from './media-metrics';
 import { MediaRepository } from './media.repository';
 import { MEDIA_STORAGE, type MediaStorage } from './media-storage';
@@ -84,6 +84,7 @@ export class MediaService {
     private readonly repository: MediaRepository,
     private readonly transcoder: TranscoderService,
     private readonly delivery: MediaDelivery,
+    private readonly owners: OwnerUnits,
     private readonly usage: MediaUsageRegistry,
     private readonly audit: AuditService,
     private readonly metrics: MediaMetrics,
@@ -272,7 +273,7 @@ export class MediaService {
     file: ReceivedFile,
     opts: { title: string; unitId: string | undefined; origin: MediaOrigin },
   ): Promise<MediaAssetView> {
-    const unit = await this.ownerUnit(principal, opts.unitId);
+    const unit = await this.owners.resolve(principal, opts.unitId);
     if (file.size === 0) throw notAudio('file is empty');
     const sniffed = sniff(file.head);
     if (sniffed.kind === 'not-audio') throw notAudio(`file is ${sniffed.what}, not audio`);
@@ -326,26 +327,6 @@ export class MediaService {
   }
 
   /** The owning unit: the one given (inside the caller's scope), else the caller's own. */
-  private async ownerUnit(principal: Principal, unitId: string | undefined): Promise<AdminUnit> {
-    const id = unitId ?? principal.scope?.unitId;
-    if (!id)
-      throw validationFailed([
-        { field: 'unitId', rule: 'required', message: 'unitId is required for an account without a scope' },
-      ]);
-    const unit = await this.repository.findUnit(id);
-    if (!unit || unit.level === 'village')
-      throw validationFailed([
-        {
-          field: 'unitId',
-          rule: 'exists',
-          message: `unitId ${id} is not a known province, district or commune`,
-        },
-      ]);
-    if (!pathInScope(principal.scope, unit.path))
-      throw new ForbiddenException(`${unit.name} (${unit.code}) is outside your scope`);
-    return unit;
-  }
-
   /** An asset the caller may change: inside its scope (one shared from above is 404 here). */
   private async editable(principal: Principal, id: string): Promise<MediaAsset> {
     const asset = await this.repository.find(id, principal.scope, true);

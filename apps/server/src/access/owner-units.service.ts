@@ -1,13 +1,14 @@
 import { ForbiddenException, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { pathInScope, type Principal } from '../access/scope';
+import { pathInScope, type Principal } from './scope';
 import { validationFailed } from '../common/validation';
 
 export interface OwnerUnit {
   id: string;
   path: string;
   name: string;
+  code: string;
   level: string;
 }
 
@@ -23,7 +24,7 @@ export class OwnerUnits {
         { field, rule: 'required', message: `${field} is required for an account without a scope` },
       ]);
     const rows: OwnerUnit[] = await this.dataSource.query(
-      `SELECT id, path, name, level FROM admin_unit WHERE id = $1`,
+      `SELECT id, path, name, code, level FROM admin_unit WHERE id = $1`,
       [id],
     );
     const unit = rows[0];
@@ -32,7 +33,7 @@ export class OwnerUnits {
         { field, rule: 'exists', message: `${field} ${id} is not a known province, district or commune` },
       ]);
     if (!pathInScope(principal.scope, unit.path))
-      throw new ForbiddenException(`${unit.name} is outside your scope`);
+      throw new ForbiddenException(`${unit.name} (${unit.code}) is outside your scope`);
     return unit;
   }
 }
