@@ -16,6 +16,7 @@ import { MediaModule } from './media/media.module';
 import { PlayLogsModule } from './playlogs/playlogs.module';
 import { BroadcastsModule } from './broadcasts/broadcasts.module';
 import { LiveModule } from './live/live.module';
+import { AlertBusModule } from './health/alert-bus.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -73,6 +74,7 @@ export class AppModule {
         PlayLogsModule,
         BroadcastsModule,
         LiveModule,
+        AlertBusModule,
         OpsModule,
         DemoModule,
       ],

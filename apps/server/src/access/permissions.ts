@@ -28,6 +28,14 @@ export const PERMISSIONS = [
   'broadcasts.emergency',
   'live.broadcast',
   'playlogs.read',
+  'alerts.read',
+  'alerts.manage',
+  'health.configure',
+  'webhooks.manage',
+  'workorders.read',
+  'workorders.write',
+  'workorders.approve',
+  'reports.read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -40,6 +48,9 @@ const READ: Permission[] = [
   'media.read',
   'schedules.read',
   'playlogs.read',
+  'alerts.read',
+  'workorders.read',
+  'reports.read',
 ];
 
 /** Running the loudspeakers: media, programmes and schedules, immediate broadcasts, going live. */
@@ -62,8 +73,20 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'audit.read',
     'users.read',
     ...BROADCASTING,
+    // Keeping clusters working: alerts, thresholds, notifications, FM→IP work.
+    'alerts.manage',
+    'health.configure',
+    'webhooks.manage',
+    'workorders.write',
   ]),
-  commune_operator: new Set([...READ, 'commands.send', 'audit.read', ...BROADCASTING]),
+  commune_operator: new Set([
+    ...READ,
+    'commands.send',
+    'audit.read',
+    ...BROADCASTING,
+    // An operator sees the commune's alerts and can say "I know"; proposing work is the district's job.
+    'alerts.manage',
+  ]),
   viewer: new Set(READ),
 };
 

@@ -481,6 +481,58 @@ export const CONFIG_VARIABLES = {
     description: 'A play_now or stop not delivered within this time expires (the cluster ignores it), s',
     parse: int(5, 86400),
   },
+  healthTickMs: {
+    name: 'HEALTH_TICK_MS',
+    default: 1000,
+    description: 'How often due health-rule timers (offline for N minutes, weak signal for a duration) are checked, ms',
+    parse: int(50, 60_000),
+  },
+  alertGroupWindowS: {
+    name: 'ALERT_GROUP_WINDOW_S',
+    default: 30,
+    description:
+      'Alert changes are gathered this long before notifying, so a storm (a district losing power) becomes one notification per unit, s',
+    parse: int(0, 3600),
+  },
+  alertGroupMin: {
+    name: 'ALERT_GROUP_MIN',
+    default: 3,
+    description: 'This many alerts of one rule in one unit within the window are notified as one group',
+    parse: int(2, 100_000),
+  },
+  smtpUrl: {
+    name: 'SMTP_URL',
+    default: undefined as string | undefined,
+    defaultText: '(none: no email)',
+    description:
+      'SMTP server for alert email, e.g. smtps://user:pass@mail.example.vn:465; recipients are the technicians and administrators in scope who have an email address',
+    parse: optionalStr,
+    sensitive: true,
+  },
+  alertEmailFrom: {
+    name: 'ALERT_EMAIL_FROM',
+    default: 'loa-xa <no-reply@localhost>',
+    description: 'Sender of alert email',
+    parse: str,
+  },
+  alertEmailMinSeverity: {
+    name: 'ALERT_EMAIL_MIN_SEVERITY',
+    default: 'major' as 'critical' | 'major' | 'minor',
+    description: 'Alerts below this severity are not emailed (critical, major, minor)',
+    parse: oneOf('critical', 'major', 'minor'),
+  },
+  webhookTimeoutMs: {
+    name: 'WEBHOOK_TIMEOUT_MS',
+    default: 10_000,
+    description: 'A webhook delivery not answered within this time counts as failed and is retried, ms',
+    parse: int(100, 120_000),
+  },
+  webhookMaxAttempts: {
+    name: 'WEBHOOK_MAX_ATTEMPTS',
+    default: 8,
+    description: 'Attempts per webhook or email delivery (backoff 10 s doubling, up to 1 h) before it is marked failed',
+    parse: int(1, 50),
+  },
 } satisfies Record<string, Variable<unknown>>;
 
 type Vars = typeof CONFIG_VARIABLES;

@@ -56,6 +56,7 @@ export class PlayLogWriter implements OnModuleInit, BeforeApplicationShutdown {
   private flushing: Promise<void> | null = null;
   private readonly duplicates: Counter;
   private readonly depth: Gauge;
+  private readonly listeners = new Set<(rows: readonly PlayLogInsert[]) => void>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -91,8 +92,24 @@ export class PlayLogWriter implements OnModuleInit, BeforeApplicationShutdown {
     return this.queue.length;
   }
 
+  /**
+   * Reports as they arrive (before the batch write; a re-sent report comes again, so listeners must be
+   * idempotent): health rules (missed broadcasts) and work orders (first broadcast) follow them here.
+   */
+  onReports(listener: (rows: readonly PlayLogInsert[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   /** Queues reports; those that do not fit are dropped and counted (`overload`). */
   enqueue(rows: PlayLogInsert[]): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(rows);
+      } catch (err) {
+        this.logger.error({ err }, 'play report listener failed');
+      }
+    }
     for (const row of rows) {
       if (this.queue.length >= this.config.telemetryQueueMax) {
         this.metrics.drop('overload', `play log queue full for ${row.clusterId} report ${row.reportId}`);

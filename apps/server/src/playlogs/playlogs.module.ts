@@ -16,6 +16,6 @@ import { PlayLogsService } from './play-logs.service';
   imports: [DevicesModule],
   controllers: [PlayLogMessagesController, PlayLogsController],
   providers: [PlayLogWriter, PlayLogRepository, PlayLogsService, PlayLogQueries],
-  exports: [PlayLogQueries],
+  exports: [PlayLogQueries, PlayLogWriter],
 })
 export class PlayLogsModule {}

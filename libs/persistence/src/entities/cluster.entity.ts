@@ -88,6 +88,13 @@ export class Cluster {
   @Column({ type: 'varchar', length: 22, nullable: true })
   iccid!: string | null;
 
+  /**
+   * FM clusters only: a working FM cluster fed by an IP receiver at the station (TT39 Điều 6), so it airs
+   * what the IP system schedules.
+   */
+  @Column({ type: 'boolean', name: 'ip_connected', default: false })
+  ipConnected!: boolean;
+
   @Column({ type: 'date', name: 'installed_on', nullable: true })
   installedOn!: string | null;
 

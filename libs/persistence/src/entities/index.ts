@@ -21,6 +21,9 @@ import { ClusterManifest } from './cluster-manifest.entity';
 import { Broadcast } from './broadcast.entity';
 import { LiveSession } from './live-session.entity';
 import { PlayLogRow } from './play-log.entity';
+import { Alert } from './alert.entity';
+import { HealthRuleOverride } from './health-rule-override.entity';
+import { WorkOrder, WorkOrderEvent } from './work-order.entity';
 
 export * from './admin-unit.entity';
 export * from './station.entity';
@@ -45,6 +48,9 @@ export * from './cluster-manifest.entity';
 export * from './broadcast.entity';
 export * from './live-session.entity';
 export * from './play-log.entity';
+export * from './alert.entity';
+export * from './health-rule-override.entity';
+export * from './work-order.entity';
 
 export const ENTITIES = [
   AdminUnit,
@@ -73,4 +79,8 @@ export const ENTITIES = [
   Broadcast,
   LiveSession,
   PlayLogRow,
+  Alert,
+  HealthRuleOverride,
+  WorkOrder,
+  WorkOrderEvent,
 ];

@@ -5,6 +5,7 @@ import { Media1764100000000 } from './1764100000000-media';
 import { Broadcasts1764100000001 } from './1764100000001-broadcasts';
 import { PlayLogs1764100000002 } from './1764100000002-play-logs';
 import { Live1764100000003 } from './1764100000003-live';
+import { FleetHealth1764200000000 } from './1764200000000-fleet-health';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Broadcasts1764100000001,
   PlayLogs1764100000002,
   Live1764100000003,
+  FleetHealth1764200000000,
 ];

@@ -333,6 +333,7 @@ export class ClusterImportService {
         serial: f.serial ?? null,
         msisdn: f.msisdn ?? null,
         iccid: f.iccid ?? null,
+        ipConnected: false,
         installedOn: f.installedOn ?? null,
         notes: f.notes?.normalize('NFC') ?? null,
       };

@@ -133,6 +133,7 @@ export class ClustersService {
           iccid: dto.iccid ?? null,
           installedOn: dto.installedOn ?? null,
           notes: nfc(dto.notes) ?? null,
+          ipConnected: false,
         };
         await this.clusters.insert(cluster, manager);
         const credential = dto.kind === 'ip' ? await this.credentials.issue(id, manager) : null;
