@@ -30,7 +30,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
-    files: ['libs/schedule/**/*.ts'],
+    files: ['libs/schedule/**/*.ts', 'libs/health/**/*.ts'],
     rules: {
       // Pure logic: no framework, no database, no I/O, so it is tested alone and reused anywhere.
       'no-restricted-imports': [

@@ -11,6 +11,7 @@ module.exports = {
     '^@loa-xa/broker$': '<rootDir>/libs/broker/src',
     '^@loa-xa/persistence$': '<rootDir>/libs/persistence/src',
     '^@loa-xa/schedule$': '<rootDir>/libs/schedule/src',
+    '^@loa-xa/health$': '<rootDir>/libs/health/src',
     '^@loa-xa/firmware-sim$': '<rootDir>/firmware-sim/src',
   },
   testTimeout: 60000,
