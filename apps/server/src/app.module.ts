@@ -17,6 +17,7 @@ import { PlayLogsModule } from './playlogs/playlogs.module';
 import { BroadcastsModule } from './broadcasts/broadcasts.module';
 import { LiveModule } from './live/live.module';
 import { AlertBusModule } from './health/alert-bus.module';
+import { HealthModule } from './health/health.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -75,6 +76,7 @@ export class AppModule {
         BroadcastsModule,
         LiveModule,
         AlertBusModule,
+        HealthModule,
         OpsModule,
         DemoModule,
       ],

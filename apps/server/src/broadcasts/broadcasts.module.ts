@@ -3,6 +3,7 @@ import { DevicesModule } from '../devices/devices.module';
 import { MediaModule } from '../media/media.module';
 import { PlayLogsModule } from '../playlogs/playlogs.module';
 import { SCHEDULED_TIME } from '../playlogs/scheduled-time';
+import { EXPECTED_BROADCASTS } from '../health/expected-broadcasts';
 import { LIVE_ROLLOUT } from '../live/live-rollout';
 import { BroadcastBindings } from './broadcast-bindings';
 import { BroadcastMetrics } from './broadcast-metrics';
@@ -49,6 +50,7 @@ import { References } from './references.service';
     BroadcastBindings,
     { provide: SCHEDULED_TIME, useExisting: BroadcastBindings },
     { provide: LIVE_ROLLOUT, useExisting: BroadcastBindings },
+    { provide: EXPECTED_BROADCASTS, useExisting: BroadcastBindings },
   ],
   exports: [
     BroadcastsService,
@@ -58,6 +60,7 @@ import { References } from './references.service';
     TargetResolver,
     SCHEDULED_TIME,
     LIVE_ROLLOUT,
+    EXPECTED_BROADCASTS,
   ],
 })
 export class BroadcastsModule {}

@@ -64,6 +64,7 @@ export class ManifestService implements OnApplicationBootstrap, OnModuleDestroy 
   private filesStale = true;
   private stopped = false;
   private readonly unsubscribe: (() => void)[] = [];
+  private readonly changeListeners = new Set<(clusterId: string) => void>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -160,6 +161,31 @@ export class ManifestService implements OnApplicationBootstrap, OnModuleDestroy 
     this.markDirty([...this.planner.clusters(), ...this.states.keys()]);
   }
 
+  /** Called after a manifest was published to a cluster or the cluster acknowledged one. */
+  onChange(listener: (clusterId: string) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  /** The version published to a cluster, when, and the version it follows (null: never given one). */
+  versionOf(
+    clusterId: string,
+  ): { version: number; publishedAt: number; ackedVersion: number | null } | null {
+    const state = this.states.get(clusterId);
+    if (!state || state.version === 0) return null;
+    return { version: state.version, publishedAt: state.publishedAt, ackedVersion: state.ackedVersion };
+  }
+
+  private changed(clusterId: string): void {
+    for (const listener of this.changeListeners) {
+      try {
+        listener(clusterId);
+      } catch (err) {
+        this.logger.error({ err }, 'manifest change listener failed');
+      }
+    }
+  }
+
   /** A device's sync: the version it follows, the files it holds; `request` asks for a republish. */
   applySync(clusterId: string, sync: ManifestSync, at: Date): void {
     let state = this.states.get(clusterId);
@@ -188,6 +214,7 @@ export class ManifestService implements OnApplicationBootstrap, OnModuleDestroy 
       this.syncTimer.unref();
     }
     if (sync.request || (sync.version !== null && sync.version > state.version)) this.republish(clusterId);
+    this.changed(clusterId);
   }
 
   /**
@@ -275,6 +302,7 @@ export class ManifestService implements OnApplicationBootstrap, OnModuleDestroy 
         );
       }
       await Promise.all(sends);
+      for (const p of published) this.changed(p.clusterId);
       await this.saveStates(published);
       this.metrics.manifestsPublished.inc(published.length);
     }

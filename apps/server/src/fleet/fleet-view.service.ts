@@ -2,6 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
 import type { Hello, Telemetry } from '@loa-xa/protocol';
 
+/** How long after a disconnect a message may still be one sent before it. */
+const IN_FLIGHT_MS = 5000;
+
 export type PresenceCause = 'connect' | 'will' | 'offline_status' | 'disconnect' | 'server_start';
 
 export interface ActiveFault {
@@ -34,7 +37,8 @@ export interface PresenceChange {
 /**
  * The in-memory fleet view: presence, latest hello and telemetry, active faults of every IP cluster.
  * Device handlers write it on every message; the API reads it; the database gets it in batches.
- * Emits 'presence' (PresenceChange) when a cluster goes online or offline.
+ * Emits 'presence' (PresenceChange) when a cluster goes online or offline, 'telemetry' (cluster id) after
+ * each telemetry message, 'faults' (cluster id) when a fault is raised or cleared, and 'forget' (cluster id).
  */
 @Injectable()
 export class FleetView extends EventEmitter {
@@ -63,7 +67,7 @@ export class FleetView extends EventEmitter {
   forget(clusterId: string): void {
     const live = this.clusters.get(clusterId);
     if (live?.online) this.onlineCount--;
-    this.clusters.delete(clusterId);
+    if (this.clusters.delete(clusterId)) this.emit('forget', clusterId);
   }
 
   get(clusterId: string): ClusterLive | undefined {
@@ -80,6 +84,11 @@ export class FleetView extends EventEmitter {
 
   get online(): number {
     return this.onlineCount;
+  }
+
+  /** Ids of every cluster in the view. */
+  ids(): IterableIterator<string> {
+    return this.clusters.keys();
   }
 
   /** Ids of the clusters online now (for list filters). */
@@ -101,12 +110,18 @@ export class FleetView extends EventEmitter {
     this.emit('presence', change);
   }
 
-  /** Any message from a cluster proves it is connected. */
+  /**
+   * Any message from a cluster proves it is connected — except one that was already on its way when the
+   * link dropped: messages arriving within IN_FLIGHT_MS of a disconnect do not bring the cluster back (a
+   * real reconnect publishes `status: online`, which sets presence directly).
+   */
   touch(clusterId: string, at: Date): void {
     const live = this.clusters.get(clusterId);
     if (!live) return;
     live.lastSeenAt = at;
-    if (!live.online) this.setPresence(clusterId, true, at, 'connect');
+    if (live.online) return;
+    if (live.since && at.getTime() - live.since.getTime() < IN_FLIGHT_MS) return;
+    this.setPresence(clusterId, true, at, 'connect');
   }
 
   setHello(clusterId: string, hello: Hello, at: Date): void {
@@ -127,14 +142,18 @@ export class FleetView extends EventEmitter {
     live.telemetry = telemetry;
     live.telemetryAt = at;
     this.touch(clusterId, at);
+    this.emit('telemetry', clusterId);
     return gap;
   }
 
   raiseFault(clusterId: string, code: string, since: Date, detail: string | null): void {
-    this.clusters.get(clusterId)?.faults.set(code, { code, since, detail });
+    const live = this.clusters.get(clusterId);
+    if (!live) return;
+    live.faults.set(code, { code, since, detail });
+    this.emit('faults', clusterId);
   }
 
   clearFault(clusterId: string, code: string): void {
-    this.clusters.get(clusterId)?.faults.delete(code);
+    if (this.clusters.get(clusterId)?.faults.delete(code)) this.emit('faults', clusterId);
   }
 }
