@@ -7,6 +7,8 @@ import { eventually, request } from '../support/http';
 import { connectDevice, provisionClusters, sampleTelemetry, type ProvisionedCluster } from '../support/fleet';
 import type { AlertView } from '../../apps/server/src/health/alert-events';
 import { createAccount } from '../access/support';
+import { followSse } from './sse';
+import { defaultAuthorization } from '../support/http';
 
 interface Page {
   items: AlertView[];
@@ -66,8 +68,12 @@ describe('alerts from device state', () => {
     await server?.close();
   });
 
-  it('a fault opens exactly one alert, which resolves itself when it clears', async () => {
+  it('a fault opens exactly one alert, which resolves itself when it clears (and the stream tells)', async () => {
     const c = clusters[0];
+    const stream = followSse(server.url('/api/v1/alerts/stream'), {
+      authorization: defaultAuthorization(server.url('/')) as string,
+    });
+    expect(await stream.status).toBe(200);
     const client = await connectDevice(server.mqttUrl, c);
     await online(client, c.id);
     await sendTelemetry(client, c.id, 1);
@@ -85,6 +91,24 @@ describe('alerts from device state', () => {
     });
     expect(resolved).toMatchObject({ id: opened.id, resolution: 'auto' });
     expect(await alertsOf(server, c.id, 'amp_fault')).toHaveLength(1);
+    const mine = await eventually(async () => {
+      const seen = stream.events.filter((e) => e.event !== 'heartbeat' && e.data.includes(opened.id));
+      return seen.length === 2 && seen;
+    });
+    expect(mine.map((e) => e.event)).toEqual(['opened', 'resolved']);
+    expect(JSON.parse(mine[1].data)).toMatchObject({
+      kind: 'resolved',
+      alert: { id: opened.id, state: 'resolved' },
+    });
+    expect(Number(mine[1].id)).toBeGreaterThan(Number(mine[0].id));
+    // Reconnecting with Last-Event-ID replays what came after it.
+    const replay = followSse(server.url('/api/v1/alerts/stream'), {
+      authorization: defaultAuthorization(server.url('/')) as string,
+      'last-event-id': mine[0].id as string,
+    });
+    await eventually(async () => replay.events.some((e) => e.id === mine[1].id));
+    expect(replay.events.some((e) => e.id === mine[0].id)).toBe(false);
+    await Promise.all([stream.close(), replay.close()]);
     await client.endAsync();
   });
 
@@ -101,6 +125,7 @@ describe('alerts from device state', () => {
     });
     expect(new Date(alert.since).getTime()).toBeGreaterThanOrEqual(before - 1000);
     expect(new Date(alert.since).getTime()).toBeLessThanOrEqual(new Date(alert.openedAt).getTime());
+    expect(alert.flapping).toBe(false);
     client = await connectDevice(server.mqttUrl, c);
     await online(client, c.id);
     await eventually(async () => (await alertsOf(server, c.id, 'offline', 'resolved')).length === 1);
@@ -196,6 +221,8 @@ describe('alerts from device state', () => {
     const list = await request<Page>('GET', server.url('/api/v1/alerts?state=all'), undefined, auth);
     expect(list.status).toBe(200);
     expect(list.body.total).toBe(0);
+    const stream = followSse(server.url('/api/v1/alerts/stream'), auth);
+    expect(await stream.status).toBe(200);
     const mine = await alertsOf(server, clusters[0].id, 'amp_fault');
     expect((await request('GET', server.url(`/api/v1/alerts/${mine[0].id}`), undefined, auth)).status).toBe(
       404,
@@ -203,5 +230,16 @@ describe('alerts from device state', () => {
     expect(
       (await request('POST', server.url(`/api/v1/alerts/${mine[0].id}/acknowledge`), {}, auth)).status,
     ).toBe(404);
+    // An alert of the first commune changes (acknowledged by the admin): the operator's stream stays silent.
+    await request('POST', server.url(`/api/v1/alerts/${mine[0].id}/resolve`), {});
+    const openOne = (await alertsOf(server, clusters[3].id, 'weak_signal', 'active'))[0];
+    const admin = followSse(server.url('/api/v1/alerts/stream'), {
+      authorization: defaultAuthorization(server.url('/')) as string,
+    });
+    expect(await admin.status).toBe(200);
+    await request('POST', server.url(`/api/v1/alerts/${openOne.id}/acknowledge`), {});
+    await eventually(async () => admin.events.some((e) => e.event === 'acknowledged'));
+    expect(stream.events.filter((e) => e.event !== 'heartbeat')).toEqual([]);
+    await Promise.all([stream.close(), admin.close()]);
   });
 });

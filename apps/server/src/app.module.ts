@@ -18,6 +18,7 @@ import { BroadcastsModule } from './broadcasts/broadcasts.module';
 import { LiveModule } from './live/live.module';
 import { AlertBusModule } from './health/alert-bus.module';
 import { HealthModule } from './health/health.module';
+import { NotificationsModule } from './notifications/notifications.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -77,6 +78,7 @@ export class AppModule {
         LiveModule,
         AlertBusModule,
         HealthModule,
+        NotificationsModule,
         OpsModule,
         DemoModule,
       ],

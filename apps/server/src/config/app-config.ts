@@ -481,6 +481,13 @@ export const CONFIG_VARIABLES = {
     description: 'A play_now or stop not delivered within this time expires (the cluster ignores it), s',
     parse: int(5, 86400),
   },
+  healthRules: {
+    name: 'HEALTH_RULES',
+    default: 'on' as 'on' | 'off',
+    description:
+      'Judge clusters by the health rules and open alerts (`off`: no new alerts; for comparisons in benchmarks)',
+    parse: oneOf('on', 'off'),
+  },
   healthTickMs: {
     name: 'HEALTH_TICK_MS',
     default: 1000,

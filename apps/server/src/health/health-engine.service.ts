@@ -55,8 +55,8 @@ interface ClusterHealth {
   missed: { occurrenceId: string; start: number } | null;
 }
 
-/** How often the scheduled occurrences that came due are collected for the missed-broadcast rule. */
-const WATCH_MS = 15_000;
+/** Scheduled occurrences that came due are collected every this many ticks (at most every 15 s). */
+const WATCH_TICKS = 15;
 /** Started occurrences are remembered this long. */
 const STARTED_KEEP_MS = 12 * 3_600_000;
 const DIRECTORY_REFRESH_MS = 5 * 60_000;
@@ -116,6 +116,10 @@ export class HealthEngine implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    if (this.config.healthRules === 'off') {
+      this.logger.warn('HEALTH_RULES=off: clusters are not judged, no alert opens or resolves');
+      return;
+    }
     this.startedAt = Date.now();
     this.watchedUntil = this.startedAt;
     await Promise.all([this.directory.reload(), this.settings.load()]);
@@ -278,7 +282,7 @@ export class HealthEngine implements OnApplicationBootstrap, OnModuleDestroy {
         // A timer firing is a re-evaluation: the condition may have changed without an event.
         this.evaluate(due.clusterId, now);
       }
-      if (now - this.lastWatch >= WATCH_MS) {
+      if (now - this.lastWatch >= Math.min(15_000, this.config.healthTickMs * WATCH_TICKS)) {
         this.lastWatch = now;
         this.watchBroadcasts(now);
       }

@@ -24,6 +24,7 @@ import { PlayLogRow } from './play-log.entity';
 import { Alert } from './alert.entity';
 import { HealthRuleOverride } from './health-rule-override.entity';
 import { WorkOrder, WorkOrderEvent } from './work-order.entity';
+import { Webhook, NotificationDelivery } from './notification.entity';
 
 export * from './admin-unit.entity';
 export * from './station.entity';
@@ -51,6 +52,7 @@ export * from './play-log.entity';
 export * from './alert.entity';
 export * from './health-rule-override.entity';
 export * from './work-order.entity';
+export * from './notification.entity';
 
 export const ENTITIES = [
   AdminUnit,
@@ -83,4 +85,6 @@ export const ENTITIES = [
   HealthRuleOverride,
   WorkOrder,
   WorkOrderEvent,
+  Webhook,
+  NotificationDelivery,
 ];

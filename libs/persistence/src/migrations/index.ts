@@ -6,6 +6,7 @@ import { Broadcasts1764100000001 } from './1764100000001-broadcasts';
 import { PlayLogs1764100000002 } from './1764100000002-play-logs';
 import { Live1764100000003 } from './1764100000003-live';
 import { FleetHealth1764200000000 } from './1764200000000-fleet-health';
+import { Notifications1764200000001 } from './1764200000001-notifications';
 
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   PlayLogs1764100000002,
   Live1764100000003,
   FleetHealth1764200000000,
+  Notifications1764200000001,
 ];
