@@ -80,6 +80,10 @@ export class DemoFleetService implements BeforeApplicationShutdown {
       vendor: 'loa-xa',
       model: 'firmware-sim',
       firmware: 'sim-1',
+      // Something for the alerts page to show: a few faults an hour, a weak-signal village, short outages.
+      faults: { ampFaultRatePerHour: 0.05, lineFaultRatePerHour: 0.05, mainsLossRatePerHour: 0.1 },
+      link: { outageProbabilityPerMinute: 0.002, outageMinMs: 60_000, outageMaxMs: 20 * 60_000 },
+      lowSignalFraction: 0.1,
     });
     await this.fleet.start();
     await this.programme.ensure(commune.id);
