@@ -19,6 +19,7 @@ import { LiveModule } from './live/live.module';
 import { AlertBusModule } from './health/alert-bus.module';
 import { HealthModule } from './health/health.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { WorkOrdersModule } from './workorders/workorders.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -79,6 +80,7 @@ export class AppModule {
         AlertBusModule,
         HealthModule,
         NotificationsModule,
+        WorkOrdersModule,
         OpsModule,
         DemoModule,
       ],

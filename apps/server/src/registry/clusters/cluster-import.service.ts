@@ -28,7 +28,7 @@ import type {
 import { AuditService, diff } from '../../audit/audit.service';
 import { pathInScope, type Principal } from '../../access/scope';
 import { ClustersRepository, type NewCluster } from './clusters.repository';
-import { CLUSTER_AUDITED_FIELDS, positionErrors } from './clusters.service';
+import { CLUSTER_AUDITED_FIELDS, ipConnectedError, positionErrors } from './clusters.service';
 
 /** Columns of the import file. `commune_code` is a GSO code of the era in `era` (default pre_2025). */
 export const CSV_COLUMNS = [
@@ -50,6 +50,7 @@ export const CSV_COLUMNS = [
   'installed_on',
   'notes',
   'era',
+  'ip_connected',
 ] as const;
 type Column = (typeof CSV_COLUMNS)[number];
 export const REQUIRED_COLUMNS: readonly Column[] = ['code', 'name', 'kind', 'commune_code'];
@@ -71,6 +72,7 @@ const FIELD_OF_COLUMN: Partial<Record<Column, keyof ClusterFieldsDto>> = {
   iccid: 'iccid',
   installed_on: 'installedOn',
   notes: 'notes',
+  ip_connected: 'ipConnected',
 };
 const COLUMN_OF_FIELD = new Map(
   Object.entries(FIELD_OF_COLUMN).map(([column, field]) => [field as string, column]),
@@ -206,6 +208,9 @@ export class ClusterImportService {
     }
     for (const e of positionErrors(fields.latitude ?? null, fields.longitude ?? null))
       if (!reported.has(e.field)) error(e.field, 'pairedCoordinates', e.message);
+    const ipConnected = ipConnectedError(fields.kind, fields.ipConnected);
+    if (ipConnected && !reported.has('ip_connected') && !reported.has('kind'))
+      error('ip_connected', 'fmOnly', ipConnected.message.replace('ipConnected', 'ip_connected'));
     return {
       line: row.line,
       era,
@@ -333,7 +338,7 @@ export class ClusterImportService {
         serial: f.serial ?? null,
         msisdn: f.msisdn ?? null,
         iccid: f.iccid ?? null,
-        ipConnected: false,
+        ipConnected: f.ipConnected ?? false,
         installedOn: f.installedOn ?? null,
         notes: f.notes?.normalize('NFC') ?? null,
       };
@@ -520,6 +525,13 @@ function cellValue(column: Column, cell: string): unknown {
     case 'kind':
     case 'lifecycle':
       return cell.toLowerCase();
+    case 'ip_connected': {
+      // Spreadsheets say it many ways; anything else is left for @IsBoolean to refuse.
+      const word = cell.toLowerCase();
+      if (['true', '1', 'yes', 'x', 'có'].includes(word)) return true;
+      if (['false', '0', 'no', 'không'].includes(word)) return false;
+      return cell;
+    }
     default:
       return cell;
   }

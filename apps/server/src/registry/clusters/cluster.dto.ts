@@ -84,6 +84,11 @@ const API = {
   msisdn: { description: 'SIM phone number', example: '+84912345678', pattern: '^\\+?[0-9]{8,15}$' },
   iccid: { description: 'SIM ICCID', example: '8984049000123456789', pattern: '^[0-9]{18,22}F?$' },
   installedOn: { format: 'date', example: '2024-11-30' },
+  ipConnected: {
+    type: Boolean,
+    description:
+      'FM clusters only: a working FM cluster fed by an IP receiver at the station (TT39 Điều 6), so it airs what the IP system schedules',
+  },
 } as const;
 
 /** Everything about a cluster except where it is (shared by the API and each CSV row). */
@@ -144,6 +149,11 @@ export class ClusterFieldsDto {
   @ApiPropertyOptional(API.iccid)
   @IccidRules()
   iccid?: string;
+
+  @ApiPropertyOptional({ ...API.ipConnected, default: false })
+  @IsOptional()
+  @IsBoolean()
+  ipConnected?: boolean;
 
   @ApiPropertyOptional(API.installedOn)
   @IsOptional()
@@ -251,6 +261,11 @@ export class UpdateClusterDto {
   @IccidRules()
   iccid?: string | null;
 
+  @ApiPropertyOptional(API.ipConnected)
+  @NotNull()
+  @IsBoolean()
+  ipConnected?: boolean;
+
   @ApiPropertyOptional({ ...API.installedOn, nullable: true, type: String })
   @IsOptional()
   @IsDateOnly()
@@ -304,6 +319,15 @@ export class ClusterQuery extends PageQuery {
   @IsBoolean()
   online?: boolean;
 
+  @ApiPropertyOptional({
+    type: Boolean,
+    description: 'FM clusters connected to the IP system (true), or clusters that are not (false)',
+  })
+  @IsOptional()
+  @Transform(queryBoolean)
+  @IsBoolean()
+  ipConnected?: boolean;
+
   @ApiPropertyOptional({ description: 'Code or name contains this text (case and accent insensitive)' })
   @IsOptional()
   @Transform(searchText)
@@ -338,6 +362,8 @@ export class ClusterView {
   @ApiPropertyOptional({ nullable: true, type: String }) serial!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) msisdn!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) iccid!: string | null;
+  @ApiProperty({ description: 'FM clusters only: fed by an IP receiver at the station (TT39 Điều 6)' })
+  ipConnected!: boolean;
   @ApiPropertyOptional({ nullable: true, type: String, format: 'date' }) installedOn!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) notes!: string | null;
   @ApiProperty() createdAt!: Date;
@@ -372,6 +398,7 @@ export class ClusterView {
       serial: row.serial,
       msisdn: row.msisdn,
       iccid: row.iccid,
+      ipConnected: row.ipConnected,
       installedOn: row.installedOn,
       notes: row.notes,
       createdAt: row.createdAt,

@@ -19,6 +19,7 @@ export interface ClusterFilter {
   lifecycle?: ClusterLifecycle[];
   /** Keep only clusters online (true) or not online (false), given the ids online now. */
   online?: { online: boolean; ids: string[] };
+  ipConnected?: boolean;
   q?: string;
   sort: ClusterSort;
   order: 'asc' | 'desc';
@@ -34,7 +35,7 @@ const SORT_PROPERTIES: Record<ClusterSort, string> = {
   lifecycle: 'c.lifecycle',
 };
 
-/** Rows per multi-row INSERT (21 parameters a row). */
+/** Rows per multi-row INSERT (22 parameters a row). */
 const BATCH = 1000;
 
 /** Storage of loudspeaker clusters. */
@@ -106,6 +107,8 @@ export class ClustersRepository {
         { onlineIds: filter.online.ids },
       );
     }
+    if (filter.ipConnected !== undefined)
+      query.andWhere('c.ip_connected = :ipConnected', { ipConnected: filter.ipConnected });
     if (filter.q) {
       query.andWhere(`(${foldSql('c.code')} LIKE :q OR ${foldSql('c.name')} LIKE :q)`, {
         q: containsPattern(filter.q),

@@ -49,6 +49,7 @@ export const CLUSTER_AUDITED_FIELDS: (keyof NewCluster)[] = [
   'serial',
   'msisdn',
   'iccid',
+  'ipConnected',
   'installedOn',
   'notes',
 ];
@@ -104,6 +105,7 @@ export class ClustersService {
 
   async create(principal: Principal, dto: CreateClusterDto): Promise<CreatedClusterView> {
     checkPosition(dto.latitude ?? null, dto.longitude ?? null);
+    checkIpConnected(dto.kind, dto.ipConnected);
     const { communePath, ...placement } = await this.place(
       principal,
       dto.communeId,
@@ -133,7 +135,7 @@ export class ClustersService {
           iccid: dto.iccid ?? null,
           installedOn: dto.installedOn ?? null,
           notes: nfc(dto.notes) ?? null,
-          ipConnected: false,
+          ipConnected: dto.ipConnected ?? false,
         };
         await this.clusters.insert(cluster, manager);
         const credential = dto.kind === 'ip' ? await this.credentials.issue(id, manager) : null;
@@ -210,6 +212,10 @@ export class ClustersService {
     if (dto.iccid !== undefined) changes.iccid = dto.iccid;
     if (dto.installedOn !== undefined) changes.installedOn = dto.installedOn;
     if (dto.notes !== undefined) changes.notes = nfc(dto.notes);
+    if (dto.ipConnected !== undefined) {
+      checkIpConnected(current.kind, dto.ipConnected);
+      changes.ipConnected = dto.ipConnected;
+    }
 
     const retiring =
       current.kind === 'ip' && changes.lifecycle !== undefined && RETIRED_LIFECYCLES.has(changes.lifecycle);
@@ -363,6 +369,24 @@ export function positionErrors(
   return [
     { field: missing, message: `${missing} is missing: give latitude and longitude together, or neither` },
   ];
+}
+
+/** Only an FM cluster can be fed by an IP receiver (TT39 Điều 6); an IP cluster is IP by nature. */
+export function ipConnectedError(
+  kind: Cluster['kind'],
+  ipConnected: boolean | undefined,
+): { field: string; message: string } | null {
+  if (kind !== 'ip' || ipConnected !== true) return null;
+  return {
+    field: 'ipConnected',
+    message:
+      'ipConnected applies to FM clusters only (fm_wired, fm_wireless): an IP cluster cannot be set to true',
+  };
+}
+
+function checkIpConnected(kind: Cluster['kind'], ipConnected: boolean | undefined): void {
+  const error = ipConnectedError(kind, ipConnected);
+  if (error) throw fieldError(error.field, 'fmOnly', error.message);
 }
 
 function checkPosition(latitude: number | null, longitude: number | null): void {
