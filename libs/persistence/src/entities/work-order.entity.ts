@@ -122,7 +122,7 @@ export class WorkOrder {
   @Column({ type: 'timestamptz', name: 'commissioned_at', nullable: true })
   commissionedAt!: Date | null;
 
-  /** The IP cluster's first connection to the server (on or after commissioning). */
+  /** The IP cluster's first connection to the server (the earliest ever, installers' tests included). */
   @Column({ type: 'timestamptz', name: 'first_connected_at', nullable: true })
   firstConnectedAt!: Date | null;
 
