@@ -246,10 +246,10 @@ describe('webhooks API', () => {
       'unitId',
       'url',
     ]);
-    expect(props('DeliveryView')).toEqual(
+    expect(props('WebhookDeliveryView')).toEqual(
       expect.arrayContaining(['attempts', 'attemptLog', 'lastStatusCode', 'status']),
     );
-    expect(props('DeliveryDetailView')).toContain('payload');
+    expect(props('WebhookDeliveryDetailView')).toContain('payload');
     const query = doc.paths['/api/v1/webhooks/{id}/deliveries'].get.parameters!.map((p) => p.name);
     expect(query).toEqual(expect.arrayContaining(['status', 'event', 'page', 'pageSize', 'order']));
   });

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { getMetadataStorage } from 'class-validator';
 import { startTestServer, type TestServer } from '../support/test-server';
 import { request } from '../support/http';
@@ -76,6 +78,22 @@ describe('registry: OpenAPI description', () => {
   });
   afterAll(async () => {
     await server?.close();
+  });
+
+  it('names every API schema class once (Swagger keeps one schema per class name)', () => {
+    const root = join(__dirname, '../../apps/server/src');
+    const seen = new Map<string, string>();
+    const twice: string[] = [];
+    for (const file of readdirSync(root, { recursive: true }) as string[]) {
+      if (!file.endsWith('.ts') || file.endsWith('.spec.ts')) continue;
+      const text = readFileSync(join(root, file), 'utf8');
+      if (!text.includes('@nestjs/swagger')) continue;
+      for (const [, name] of text.matchAll(/^export class (\w+)/gm)) {
+        if (seen.has(name)) twice.push(`${name}: ${seen.get(name)} and ${file}`);
+        else seen.set(name, file);
+      }
+    }
+    expect(twice).toEqual([]);
   });
 
   it('lists every registry route with its method', () => {

@@ -201,7 +201,7 @@ export class WebhookWithSecretView extends WebhookView {
   secret!: string;
 }
 
-export class DeliveryQuery extends PageQuery {
+export class WebhookDeliveryQuery extends PageQuery {
   @ApiPropertyOptional({ enum: ['asc', 'desc'], default: 'desc', description: 'By creation time' })
   @IsOptional()
   @IsIn(['asc', 'desc'])
@@ -218,7 +218,7 @@ export class DeliveryQuery extends PageQuery {
   event?: NotificationEvent;
 }
 
-export class DeliveryAttemptView {
+export class WebhookDeliveryAttemptView {
   @ApiProperty({ description: 'When the attempt started' }) at!: string;
   @ApiProperty({ nullable: true, type: Number, description: 'HTTP status; null when no answer came' })
   statusCode!: number | null;
@@ -226,7 +226,7 @@ export class DeliveryAttemptView {
   @ApiProperty() durationMs!: number;
 }
 
-export class DeliveryView {
+export class WebhookDeliveryView {
   @ApiProperty({ format: 'uuid', description: 'Also the X-Loa-Delivery header and `deliveryId` of the body' })
   id!: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) webhookId!: string | null;
@@ -240,12 +240,12 @@ export class DeliveryView {
   @ApiProperty({ nullable: true, type: Date }) lastAttemptAt!: Date | null;
   @ApiProperty({ nullable: true, type: Number }) lastStatusCode!: number | null;
   @ApiProperty({ nullable: true, type: String }) lastError!: string | null;
-  @ApiProperty({ type: [DeliveryAttemptView], description: 'The latest attempts, oldest first' })
+  @ApiProperty({ type: [WebhookDeliveryAttemptView], description: 'The latest attempts, oldest first' })
   attemptLog!: DeliveryAttempt[];
   @ApiProperty() createdAt!: Date;
   @ApiProperty({ nullable: true, type: Date }) deliveredAt!: Date | null;
 
-  static from(d: NotificationDelivery): DeliveryView {
+  static from(d: NotificationDelivery): WebhookDeliveryView {
     return {
       id: d.id,
       webhookId: d.webhookId,
@@ -265,7 +265,7 @@ export class DeliveryView {
   }
 }
 
-export class DeliveryDetailView extends DeliveryView {
+export class WebhookDeliveryDetailView extends WebhookDeliveryView {
   @ApiProperty({
     type: 'object',
     additionalProperties: true,
@@ -273,13 +273,13 @@ export class DeliveryDetailView extends DeliveryView {
   })
   payload!: Record<string, unknown>;
 
-  static detail(d: NotificationDelivery): DeliveryDetailView {
-    return { ...DeliveryView.from(d), payload: d.payload };
+  static detail(d: NotificationDelivery): WebhookDeliveryDetailView {
+    return { ...WebhookDeliveryView.from(d), payload: d.payload };
   }
 }
 
-export class DeliveryPage {
-  @ApiProperty({ type: [DeliveryView] }) items!: DeliveryView[];
+export class WebhookDeliveryPage {
+  @ApiProperty({ type: [WebhookDeliveryView] }) items!: WebhookDeliveryView[];
   @ApiProperty() total!: number;
   @ApiProperty() page!: number;
   @ApiProperty() pageSize!: number;

@@ -27,10 +27,10 @@ import type { Page } from '../common/pagination';
 import { WebhooksService } from './webhooks.service';
 import {
   CreateWebhookDto,
-  DeliveryDetailView,
-  DeliveryPage,
-  DeliveryQuery,
-  DeliveryView,
+  WebhookDeliveryDetailView,
+  WebhookDeliveryPage,
+  WebhookDeliveryQuery,
+  WebhookDeliveryView,
   UpdateWebhookDto,
   WebhookView,
   WebhookWithSecretView,
@@ -119,38 +119,38 @@ export class WebhooksController {
   @RequirePermission('webhooks.manage')
   @HttpCode(202)
   @ApiOperation({ summary: 'Queue a `ping` delivery (follow it in the delivery log)' })
-  @ApiAcceptedResponse({ type: DeliveryView })
+  @ApiAcceptedResponse({ type: WebhookDeliveryView })
   @ApiNotFoundResponse()
   test(
     @CurrentPrincipal() principal: Principal,
     @Param('id', ParseUUIDPipe) id: string,
-  ): Promise<DeliveryView> {
+  ): Promise<WebhookDeliveryView> {
     return this.webhooks.test(principal, id);
   }
 
   @Get(':id/deliveries')
   @RequirePermission('webhooks.manage')
   @ApiOperation({ summary: 'Delivery log of a webhook, newest first, with every attempt’s outcome' })
-  @ApiOkResponse({ type: DeliveryPage })
+  @ApiOkResponse({ type: WebhookDeliveryPage })
   @ApiNotFoundResponse()
   deliveries(
     @CurrentPrincipal() principal: Principal,
     @Param('id', ParseUUIDPipe) id: string,
-    @Query() query: DeliveryQuery,
-  ): Promise<Page<DeliveryView>> {
+    @Query() query: WebhookDeliveryQuery,
+  ): Promise<Page<WebhookDeliveryView>> {
     return this.webhooks.deliveryPage(principal, id, query);
   }
 
   @Get(':id/deliveries/:deliveryId')
   @RequirePermission('webhooks.manage')
   @ApiOperation({ summary: 'One delivery with the body it carries' })
-  @ApiOkResponse({ type: DeliveryDetailView })
+  @ApiOkResponse({ type: WebhookDeliveryDetailView })
   @ApiNotFoundResponse()
   delivery(
     @CurrentPrincipal() principal: Principal,
     @Param('id', ParseUUIDPipe) id: string,
     @Param('deliveryId', ParseUUIDPipe) deliveryId: string,
-  ): Promise<DeliveryDetailView> {
+  ): Promise<WebhookDeliveryDetailView> {
     return this.webhooks.delivery(principal, id, deliveryId);
   }
 
@@ -160,14 +160,14 @@ export class WebhooksController {
   @ApiOperation({
     summary: 'Send a finished delivery again (same id and body, attempts counted anew)',
   })
-  @ApiAcceptedResponse({ type: DeliveryView })
+  @ApiAcceptedResponse({ type: WebhookDeliveryView })
   @ApiConflictResponse({ description: 'The delivery is still pending' })
   @ApiNotFoundResponse()
   redeliver(
     @CurrentPrincipal() principal: Principal,
     @Param('id', ParseUUIDPipe) id: string,
     @Param('deliveryId', ParseUUIDPipe) deliveryId: string,
-  ): Promise<DeliveryView> {
+  ): Promise<WebhookDeliveryView> {
     return this.webhooks.redeliver(principal, id, deliveryId);
   }
 }

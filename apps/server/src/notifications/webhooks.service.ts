@@ -10,11 +10,11 @@ import { DeliveryWorker } from './delivery-worker.service';
 import { pingPayload } from './notification-payloads';
 import { WebhooksRepository, type WebhookChanges } from './webhooks.repository';
 import {
-  DeliveryDetailView,
-  DeliveryView,
+  WebhookDeliveryDetailView,
+  WebhookDeliveryView,
   WebhookView,
   type CreateWebhookDto,
-  type DeliveryQuery,
+  type WebhookDeliveryQuery,
   type UpdateWebhookDto,
   type WebhookWithSecretView,
 } from './webhook.dto';
@@ -142,7 +142,7 @@ export class WebhooksService {
   }
 
   /** Queues a `ping` (sent even to an inactive webhook: it is how one checks an endpoint). */
-  async test(principal: Principal, id: string): Promise<DeliveryView> {
+  async test(principal: Principal, id: string): Promise<WebhookDeliveryView> {
     const webhook = await this.require(principal, id);
     const deliveryId = randomUUID();
     const delivery = await this.webhooks.transaction(async (manager) => {
@@ -169,10 +169,14 @@ export class WebhooksService {
       return this.deliveries.find(id, deliveryId, manager);
     });
     this.worker.kick();
-    return DeliveryView.from(delivery!);
+    return WebhookDeliveryView.from(delivery!);
   }
 
-  async deliveryPage(principal: Principal, id: string, query: DeliveryQuery): Promise<Page<DeliveryView>> {
+  async deliveryPage(
+    principal: Principal,
+    id: string,
+    query: WebhookDeliveryQuery,
+  ): Promise<Page<WebhookDeliveryView>> {
     await this.require(principal, id);
     const [rows, total] = await this.deliveries.page({
       webhookId: id,
@@ -183,22 +187,22 @@ export class WebhooksService {
       pageSize: query.pageSize,
     });
     return {
-      items: rows.map((d) => DeliveryView.from(d)),
+      items: rows.map((d) => WebhookDeliveryView.from(d)),
       total,
       page: query.page,
       pageSize: query.pageSize,
     };
   }
 
-  async delivery(principal: Principal, id: string, deliveryId: string): Promise<DeliveryDetailView> {
+  async delivery(principal: Principal, id: string, deliveryId: string): Promise<WebhookDeliveryDetailView> {
     await this.require(principal, id);
     const delivery = await this.deliveries.find(id, deliveryId);
     if (!delivery) throw new NotFoundException(`delivery ${deliveryId} of webhook ${id} not found`);
-    return DeliveryDetailView.detail(delivery);
+    return WebhookDeliveryDetailView.detail(delivery);
   }
 
   /** Sends a finished delivery again: same id and body (receivers may deduplicate on it), attempts anew. */
-  async redeliver(principal: Principal, id: string, deliveryId: string): Promise<DeliveryView> {
+  async redeliver(principal: Principal, id: string, deliveryId: string): Promise<WebhookDeliveryView> {
     const webhook = await this.require(principal, id);
     const delivery = await this.webhooks.transaction(async (manager) => {
       const before = await this.deliveries.find(id, deliveryId, manager);
@@ -217,7 +221,7 @@ export class WebhooksService {
       return this.deliveries.find(id, deliveryId, manager);
     });
     this.worker.kick();
-    return DeliveryView.from(delivery!);
+    return WebhookDeliveryView.from(delivery!);
   }
 
   private async require(principal: Principal, id: string): Promise<Webhook> {
@@ -247,7 +251,8 @@ export class WebhooksService {
         'unitId must be a province, district or commune (alerts are per commune)',
       );
     if (!pathInScope(principal.scope, unit.path))
-      throw new ForbiddenException(`${unit.type ?? unit.level} ${unit.name} is outside your scope`);
+      // Only the id the caller sent: the name of a unit out of scope is not theirs to read.
+      throw new ForbiddenException(`unitId ${unit.id} is outside your scope`);
     return unit;
   }
 }
