@@ -20,6 +20,7 @@ import { AlertBusModule } from './health/alert-bus.module';
 import { HealthModule } from './health/health.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { WorkOrdersModule } from './workorders/workorders.module';
+import { ReportsModule } from './reports/reports.module';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -81,6 +82,7 @@ export class AppModule {
         HealthModule,
         NotificationsModule,
         WorkOrdersModule,
+        ReportsModule,
         OpsModule,
         DemoModule,
       ],

@@ -4,11 +4,12 @@ import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 
 /** Query parameters shared by every list endpoint. */
 export class PageQuery {
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
+  @ApiPropertyOptional({ minimum: 1, maximum: 1_000_000, default: 1 })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @Max(1_000_000)
   page: number = 1;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 50 })

@@ -9,6 +9,7 @@ import {
   IsOptional,
   IsString,
   IsUUID,
+  MaxLength,
 } from 'class-validator';
 import { ALERT_RESOLUTIONS, ALERT_SEVERITIES, ALERT_STATES } from '@loa-xa/persistence';
 import { RULE_IDS } from '@loa-xa/health';
@@ -100,6 +101,7 @@ export class AlertNoteDto {
   @ApiPropertyOptional({ maxLength: 500, description: 'What is being done about it' })
   @OptionalNotNull()
   @IsString()
+  @MaxLength(500)
   @MaxChars(500)
   note?: string;
 }

@@ -1,7 +1,6 @@
 import type { AlertSeverity, UnitLevel } from '@loa-xa/persistence';
 import { RULES, isRuleId } from '@loa-xa/health';
 
-
 export const SEVERITY_NAMES_VI: Record<AlertSeverity, string> = {
   critical: 'Nghiêm trọng',
   major: 'Cao',

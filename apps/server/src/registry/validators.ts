@@ -19,6 +19,8 @@ export function IsDateOnly(options?: ValidationOptions): PropertyDecorator {
           const match = DATE_ONLY.exec(value);
           if (!match) return false;
           const [year, month, day] = match.slice(1).map(Number);
+          // Local-time conversions (libs/schedule) and storage work with four-digit years from 1000.
+          if (year < 1000) return false;
           const date = new Date(Date.UTC(year, month - 1, day));
           return (
             date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day

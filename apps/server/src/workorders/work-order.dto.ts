@@ -55,7 +55,9 @@ function IsVnd(): PropertyDecorator {
           `${args.property} must be a whole number of đồng ≥ 0 (a number, or a string of at most ${VND_DIGITS} digits)`,
       },
       validator: {
-        validate: (value: unknown) => typeof value === 'string' && /^[0-9]+$/.test(value),
+        // At most VND_DIGITS digits: a longer string (kept as is by vndAmount) would overflow the bigint column.
+        validate: (value: unknown) =>
+          typeof value === 'string' && new RegExp(`^[0-9]{1,${VND_DIGITS}}$`).test(value),
       },
     });
 }

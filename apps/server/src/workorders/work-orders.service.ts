@@ -312,14 +312,15 @@ export class WorkOrdersService {
   private async commune(principal: Principal, communeId: string, manager: EntityManager): Promise<AdminUnit> {
     const commune = await manager.getRepository(AdminUnit).findOneBy({ id: communeId });
     if (!commune) throw fieldError('communeId', 'exists', `communeId ${communeId} is not a known unit`);
+    // Only the id the caller sent: the name of a unit out of scope is not theirs to read.
     if (commune.level !== 'commune')
       throw fieldError(
         'communeId',
         'isCommune',
-        `communeId must be a commune: ${label(commune)} is a ${commune.level}`,
+        `communeId must be a commune: ${communeId} is a ${commune.level}`,
       );
     if (!pathInScope(principal.scope, commune.path))
-      throw new ForbiddenException(`commune ${label(commune)} is outside your scope`);
+      throw new ForbiddenException(`communeId ${commune.id} is outside your scope`);
     return commune;
   }
 
@@ -527,7 +528,8 @@ async function villageOf(commune: AdminUnit, villageId: string, manager: EntityM
     throw fieldError(
       'villageId',
       'villageOfCommune',
-      `villageId must be a village of ${label(commune)}${village ? `; ${label(village)} is not` : `; ${villageId} is not a known unit`}`,
+      // The village is named by the id sent only: it may lie out of the caller's scope.
+      `villageId must be a village of ${label(commune)}; ${villageId} is not`,
     );
   return village;
 }
