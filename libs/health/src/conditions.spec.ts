@@ -104,6 +104,24 @@ describe('rule conditions', () => {
     ).toBe(true);
   });
 
+  it('measurements have hysteresis: a weak signal or low battery recovers only clearly above the limit', () => {
+    const at = (rsrp: number, holding?: Set<'weak_signal'>) =>
+      evaluate(snapshot({ telemetry: telemetry({ net: { type: '4g', rsrp } }), holding }), rules).weak_signal
+        ?.active;
+    expect(at(-116)).toBe(true);
+    expect(at(-114)).toBe(false);
+    expect(at(-114, new Set(['weak_signal']))).toBe(true); // within 3 dB of the limit: still weak
+    expect(at(-111.9, new Set(['weak_signal']))).toBe(false);
+    const battery = (batteryPct: number, holding?: Set<'battery_low'>) =>
+      evaluate(
+        snapshot({ telemetry: telemetry({ power: { source: 'battery', batteryPct } }), holding }),
+        rules,
+      ).battery_low?.active;
+    expect(battery(22)).toBe(false);
+    expect(battery(22, new Set(['battery_low']))).toBe(true);
+    expect(battery(25, new Set(['battery_low']))).toBe(false);
+  });
+
   it('a disabled rule is not evaluated', () => {
     const off = effectiveRules([{ unitId: 'c', overrides: [{ rule: 'amp_fault', enabled: false }] }]);
     expect(evaluate(snapshot({ faults: new Set(['amp_fault']) }), off.rules).amp_fault).toBeUndefined();

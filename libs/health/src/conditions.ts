@@ -17,6 +17,8 @@ export interface ClusterSnapshot {
   manifest: { version: number; publishedAt: number; ackedVersion: number | null } | null;
   /** The latest occurrence judged missed and not played since (the engine decides, see missed_broadcast). */
   missed: { occurrenceId: string; start: number } | null;
+  /** Rules whose condition held at the last evaluation (for hysteresis on measurements). */
+  holding?: ReadonlySet<RuleId>;
 }
 
 export interface Condition {
@@ -43,6 +45,9 @@ export function evaluate(snapshot: ClusterSnapshot, rules: EffectiveRules): Cond
 }
 
 type Check = (s: ClusterSnapshot, p: Record<string, number>) => Condition | undefined;
+
+/** A low battery counts as recovered only this many points above the threshold (charging is slow). */
+const BATTERY_HYSTERESIS_PCT = 5;
 
 const CHECKS: Record<RuleId, Check> = {
   offline: (s) => {
@@ -76,7 +81,8 @@ const CHECKS: Record<RuleId, Check> = {
     if (!s.online) return undefined;
     const rsrp = s.telemetry?.net.rsrp;
     if (rsrp === undefined) return s.telemetry ? { active: false } : undefined;
-    const active = rsrp < p.rsrpDbm;
+    // Hysteresis: a signal hovering at the threshold does not toggle the condition with every reading.
+    const active = rsrp < p.rsrpDbm + (s.holding?.has('weak_signal') ? p.hysteresisDb : 0);
     return {
       active,
       detail: active ? `RSRP ${rsrp} dBm (ngưỡng ${p.rsrpDbm} dBm)` : undefined,
@@ -98,7 +104,8 @@ const CHECKS: Record<RuleId, Check> = {
   battery_low: (s, p) => {
     if (!s.online) return undefined;
     const pct = s.telemetry?.power.batteryPct;
-    const active = (pct !== undefined && pct < p.batteryPct) || s.faults.has('battery_low');
+    const limit = p.batteryPct + (s.holding?.has('battery_low') ? BATTERY_HYSTERESIS_PCT : 0);
+    const active = (pct !== undefined && pct < limit) || s.faults.has('battery_low');
     return {
       active,
       detail: active

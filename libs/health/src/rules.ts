@@ -25,7 +25,7 @@ export interface ParamSpec {
   default: number;
   min: number;
   max: number;
-  unit: 's' | 'dBm' | '%' | 'ms' | 'MiB' | 'count';
+  unit: 's' | 'dBm' | 'dB' | '%' | 'ms' | 'MiB' | 'count';
   description: string;
 }
 
@@ -37,8 +37,12 @@ export interface RuleDefinition {
   params: Record<string, ParamSpec>;
 }
 
-/** Damping shared by every rule: how long a condition must hold / stay clear, and what counts as flapping. */
-const damping = (raiseAfterS: number, clearAfterS: number): Record<string, ParamSpec> => ({
+/**
+ * Damping shared by every rule: how long a condition must hold / stay clear, and what counts as flapping.
+ * Rules on noisy measurements (signal, battery, clock, storage) do not detect flapping by default (flapCount
+ * 0): a value hovering at its threshold is handled by the rule's hysteresis and hold time instead.
+ */
+const damping = (raiseAfterS: number, clearAfterS: number, flapCount = 4): Record<string, ParamSpec> => ({
   raiseAfterS: {
     default: raiseAfterS,
     min: 0,
@@ -54,11 +58,11 @@ const damping = (raiseAfterS: number, clearAfterS: number): Record<string, Param
     description: 'The condition must stay clear this long before the alert resolves itself',
   },
   flapCount: {
-    default: 4,
-    min: 2,
+    default: flapCount,
+    min: 0,
     max: 1000,
     unit: 'count',
-    description: 'This many changes of the condition within flapWindowS mark it as flapping',
+    description: 'This many changes of the condition within flapWindowS mark it as flapping (0: never)',
   },
   flapWindowS: {
     default: 1800,
@@ -101,7 +105,8 @@ export const RULES: Record<RuleId, RuleDefinition> = {
   weak_signal: {
     id: 'weak_signal',
     name: { vi: 'Sóng yếu', en: 'Weak signal' },
-    description: 'LTE RSRP below rsrpDbm for longer than raiseAfterS.',
+    description:
+      'LTE RSRP below rsrpDbm for longer than raiseAfterS; clear again only above rsrpDbm + hysteresisDb.',
     severity: 'minor',
     params: {
       rsrpDbm: {
@@ -111,7 +116,14 @@ export const RULES: Record<RuleId, RuleDefinition> = {
         unit: 'dBm',
         description: 'Signal below this is weak',
       },
-      ...damping(900, 600),
+      hysteresisDb: {
+        default: 3,
+        min: 0,
+        max: 30,
+        unit: 'dB',
+        description: 'A weak signal counts as recovered only this far above rsrpDbm',
+      },
+      ...damping(900, 600, 0),
     },
   },
   on_battery: {
@@ -132,9 +144,9 @@ export const RULES: Record<RuleId, RuleDefinition> = {
         min: 0,
         max: 100,
         unit: '%',
-        description: 'Charge below this is low',
+        description: 'Charge below this is low (recovered at 5 points above)',
       },
-      ...damping(0, 300),
+      ...damping(0, 300, 0),
     },
   },
   clock_offset: {
@@ -151,7 +163,7 @@ export const RULES: Record<RuleId, RuleDefinition> = {
         unit: 'ms',
         description: 'Largest tolerated |clockOffsetMs|',
       },
-      ...damping(300, 300),
+      ...damping(300, 300, 0),
     },
   },
   storage_low: {
@@ -167,7 +179,7 @@ export const RULES: Record<RuleId, RuleDefinition> = {
         unit: 'MiB',
         description: 'Free storage below this is nearly full',
       },
-      ...damping(0, 300),
+      ...damping(0, 300, 0),
     },
   },
   missed_broadcast: {

@@ -63,6 +63,14 @@ describe('alert tracker', () => {
     expect(tick(t, 390 * S, P).actions).toEqual([{ type: 'resolve', clearedAt: 90 * S }]);
   });
 
+  it('with flapCount 0 a condition coming and going never counts as flapping', () => {
+    const t = newTracker(0);
+    const actions = [];
+    for (let i = 0; i < 20; i++)
+      actions.push(...observe(t, i % 2 === 0, i * 10 * S, i * 10 * S, { ...P, flapCount: 0 }).actions);
+    expect(actions).toEqual([]);
+  });
+
   it('marks an open alert flapping when it starts coming and going', () => {
     const t = newTracker(0);
     observe(t, true, 0, 0, { ...P, raiseAfterS: 0 });

@@ -73,7 +73,7 @@ export function tick(t: Tracker, now: number, p: DampingParams): StepResult {
   const actions: TrackerAction[] = [];
   const windowStart = now - p.flapWindowS * 1000;
   while (t.toggles.length > 0 && t.toggles[0] < windowStart) t.toggles.shift();
-  const flappingNow = t.toggles.length >= p.flapCount;
+  const flappingNow = p.flapCount > 0 && t.toggles.length >= p.flapCount;
 
   if (!t.alerted) {
     if (t.suppressed) return { actions, dueAt: null };

@@ -193,6 +193,7 @@ export class HealthEngine implements OnApplicationBootstrap, OnModuleDestroy {
         faults,
         manifest: this.manifests.versionOf(clusterId),
         missed: h.missed,
+        holding: this.holding(h),
       },
       rules,
     );
@@ -226,6 +227,13 @@ export class HealthEngine implements OnApplicationBootstrap, OnModuleDestroy {
         now,
       );
     }
+  }
+
+  /** Rules whose condition held at the last look (measurements use it for their hysteresis). */
+  private holding(h: ClusterHealth): Set<RuleId> | undefined {
+    let out: Set<RuleId> | undefined;
+    for (const [rule, state] of h.rules) if (state.tracker.active) (out ??= new Set()).add(rule);
+    return out;
   }
 
   /** A person resolved an alert: the rule waits for its condition to clear before raising it again. */

@@ -7,7 +7,7 @@ export class ParamSpecDto {
   @ApiProperty() default!: number;
   @ApiProperty() min!: number;
   @ApiProperty() max!: number;
-  @ApiProperty({ enum: ['s', 'dBm', '%', 'ms', 'MiB', 'count'] }) unit!: string;
+  @ApiProperty({ enum: ['s', 'dBm', 'dB', '%', 'ms', 'MiB', 'count'] }) unit!: string;
   @ApiProperty() description!: string;
 }
 
