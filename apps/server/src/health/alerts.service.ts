@@ -4,6 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { SEVERITY_RANK, isSeverity } from '@loa-xa/health';
 import { scopeCondition, pathInScope, type Principal, type Scope } from '../access/scope';
 import { AuditService } from '../audit/audit.service';
+import { visibleUnit } from '../access/visible-unit';
 import { AlertBus, type AlertView } from './alert-events';
 import { ALERT_VIEW_FROM, ALERT_VIEW_SELECT, toAlertView, type AlertRow } from './alert-views';
 import type { AlertQuery, AlertSummaryDto, BulkAcknowledgeResult } from './alert.dto';
@@ -217,17 +218,8 @@ export class AlertsService {
   }
 
   /** A unit the caller may look under (inside the scope, or above it: then what is inside is shown). */
-  async visibleUnit(scope: Scope | null, unitId: string): Promise<UnitArea> {
-    const rows: UnitArea[] = await this.dataSource.query(
-      `SELECT id, path, level FROM admin_unit WHERE id = $1`,
-      [unitId],
-    );
-    const unit = rows[0];
-    const above = (u: UnitArea) =>
-      scope !== null && scope.paths.some((p) => p === u.path || p.startsWith(`${u.path}/`));
-    if (!unit || !(pathInScope(scope, unit.path) || above(unit)))
-      throw new NotFoundException(`unit ${unitId} not found`);
-    return unit;
+  visibleUnit(scope: Scope | null, unitId: string): Promise<UnitArea> {
+    return visibleUnit(this.dataSource.manager, scope, unitId, { orAbove: true });
   }
 
   private async markAcknowledged(

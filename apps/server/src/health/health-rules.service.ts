@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { RULES, RULE_IDS, checkOverride, type RuleId, type Severity } from '@loa-xa/health';
 import { pathInScope, scopeCondition, type Principal } from '../access/scope';
 import { AuditService } from '../audit/audit.service';
+import { visibleUnit } from '../access/visible-unit';
 import { validationFailed } from '../common/validation';
 import type {
   EffectiveRulesDto,
@@ -154,15 +155,7 @@ export class HealthRulesService {
 
   /** A province, district or commune: readable if in or above the scope, writable only inside it. */
   private async unit(principal: Principal, unitId: string, mode: 'read' | 'write'): Promise<Unit> {
-    const rows: Unit[] = await this.dataSource.query(
-      `SELECT id, path, name, level FROM admin_unit WHERE id = $1`,
-      [unitId],
-    );
-    const unit = rows[0];
-    const scope = principal.scope;
-    const inside = unit && pathInScope(scope, unit.path);
-    const above = unit && scope !== null && scope.paths.some((p) => p.startsWith(`${unit.path}/`));
-    if (!unit || !(inside || above)) throw new NotFoundException(`unit ${unitId} not found`);
+    const unit = await visibleUnit(this.dataSource.manager, principal.scope, unitId, { orAbove: true });
     if (unit.level === 'village')
       throw validationFailed([
         {
@@ -171,7 +164,7 @@ export class HealthRulesService {
           message: 'health rules are set for a province, district or commune, not a village',
         },
       ]);
-    if (mode === 'write' && !inside)
+    if (mode === 'write' && !pathInScope(principal.scope, unit.path))
       throw new ForbiddenException(`${unit.name} is above your scope: you can change rules only inside it`);
     return unit;
   }

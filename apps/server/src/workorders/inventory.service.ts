@@ -11,7 +11,7 @@ import type {
   FmCounts,
   FmInventoryView,
 } from './inventory.dto';
-import { underPathParams, underPathSql, visibleUnit } from './visible-unit';
+import { underPathParams, underPathSql, visibleUnit } from '../access/visible-unit';
 
 interface UnitColumns {
   commune_id: string;

@@ -12,7 +12,7 @@ import {
 import { whereInScope, type Scope } from '../access/scope';
 import { containsPattern, foldSql } from '../registry/text-search';
 import type { WorkOrderSort } from './work-order.dto';
-import { underPathParams, underPathSql } from './visible-unit';
+import { underPathParams, underPathSql } from '../access/visible-unit';
 
 export interface WorkOrderFilter {
   scope: Scope | null;

@@ -38,7 +38,7 @@ import {
 } from './work-order-rules';
 import { WorkOrderMilestones } from './work-order-milestones.service';
 import { WorkOrdersRepository } from './work-orders.repository';
-import { visibleUnit } from './visible-unit';
+import { visibleUnit } from '../access/visible-unit';
 
 /** Fields compared for the history and the audit log. */
 const AUDITED: (keyof WorkOrder)[] = [
