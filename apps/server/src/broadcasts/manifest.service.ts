@@ -168,9 +168,7 @@ export class ManifestService implements OnApplicationBootstrap, OnModuleDestroy 
   }
 
   /** The version published to a cluster, when, and the version it follows (null: never given one). */
-  versionOf(
-    clusterId: string,
-  ): { version: number; publishedAt: number; ackedVersion: number | null } | null {
+  versionOf(clusterId: string): { version: number; publishedAt: number; ackedVersion: number | null } | null {
     const state = this.states.get(clusterId);
     if (!state || state.version === 0) return null;
     return { version: state.version, publishedAt: state.publishedAt, ackedVersion: state.ackedVersion };

@@ -491,7 +491,8 @@ export const CONFIG_VARIABLES = {
   healthTickMs: {
     name: 'HEALTH_TICK_MS',
     default: 1000,
-    description: 'How often due health-rule timers (offline for N minutes, weak signal for a duration) are checked, ms',
+    description:
+      'How often due health-rule timers (offline for N minutes, weak signal for a duration) are checked, ms',
     parse: int(50, 60_000),
   },
   alertGroupWindowS: {
@@ -537,7 +538,8 @@ export const CONFIG_VARIABLES = {
   webhookMaxAttempts: {
     name: 'WEBHOOK_MAX_ATTEMPTS',
     default: 8,
-    description: 'Attempts per webhook or email delivery (backoff 10 s doubling, up to 1 h) before it is marked failed',
+    description:
+      'Attempts per webhook or email delivery (backoff 10 s doubling, up to 1 h) before it is marked failed',
     parse: int(1, 50),
   },
 } satisfies Record<string, Variable<unknown>>;
