@@ -71,6 +71,23 @@ describe('alert tracker', () => {
     expect(actions).toEqual([]);
   });
 
+  it('a fault that returns alert after alert, each longer than the hold time, ends up as one flapping alert', () => {
+    const t = newTracker(0);
+    const actions = [];
+    // Offline 90 s every 200 s: each episode would open an alert and resolve it 30 s after it ends.
+    for (let cycle = 0; cycle < 6; cycle++) {
+      const on = cycle * 200 * S;
+      actions.push(...observe(t, true, on, on, P).actions);
+      actions.push(...tick(t, on + 61 * S, P).actions);
+      actions.push(...observe(t, false, on + 90 * S, on + 90 * S, P).actions);
+      actions.push(...tick(t, on + 125 * S, P).actions);
+    }
+    const kinds = actions.map((a) => (a.type === 'raise' ? `raise${a.flapping ? ':flapping' : ''}` : a.type));
+    // The second alert turns flapping and then stays open through the next episodes: no more pairs.
+    expect(kinds).toEqual(['raise', 'resolve', 'raise', 'flapping']);
+    expect(tick(t, 1100 * S + 300 * S, P).actions).toEqual([{ type: 'resolve', clearedAt: 1090 * S }]);
+  });
+
   it('marks an open alert flapping when it starts coming and going', () => {
     const t = newTracker(0);
     observe(t, true, 0, 0, { ...P, raiseAfterS: 0 });

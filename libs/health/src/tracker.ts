@@ -82,10 +82,11 @@ export function tick(t: Tracker, now: number, p: DampingParams): StepResult {
       raise(t, t.episodeStart ?? t.changedAt, flappingNow, actions);
       return { actions, dueAt: null };
     }
-    if (flappingNow) {
-      // Coming and going faster than the hold time: that itself is the problem.
+    if (flappingNow && t.active) {
+      // Back again after coming and going (faster than the hold time, or alert after alert): that itself is
+      // the problem, and one flapping alert says it better than another open/resolve pair.
       raise(t, t.toggles[0], true, actions);
-      return { actions, dueAt: t.active ? null : t.changedAt + p.flapClearS * 1000 };
+      return { actions, dueAt: null };
     }
     if (!t.active) t.episodeStart = null;
     return { actions, dueAt: t.active ? raiseAt : null };
@@ -132,10 +133,10 @@ function raise(t: Tracker, since: number, flapping: boolean, actions: TrackerAct
   actions.push({ type: 'raise', since, flapping });
 }
 
+/** Back to quiet. The changes stay counted (they age out of the flap window), so alert after alert flaps. */
 function reset(t: Tracker): void {
   t.alerted = false;
   t.flapping = false;
   t.suppressed = false;
-  t.toggles = [];
   t.episodeStart = t.active ? t.changedAt : null;
 }

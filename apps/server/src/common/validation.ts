@@ -1,4 +1,4 @@
-import { ValidateIf } from 'class-validator';
+import { IsISO8601, Matches, ValidateIf } from 'class-validator';
 import {
   BadRequestException,
   UnsupportedMediaTypeException,
@@ -119,3 +119,15 @@ export const OptionalNotNull = (): PropertyDecorator =>
 /** For optional fields where null means "none": validated only when neither undefined nor null. */
 export const OptionalNullable = (): PropertyDecorator =>
   ValidateIf((_object: object, value: unknown) => value !== undefined && value !== null);
+
+/** A date and a time with its zone: a bare date or local time would depend on the reader's zone. */
+const WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})$/;
+
+/** An ISO 8601 instant with its zone (2026-01-31T05:30:00+07:00 or …Z), named in the message. */
+export function IsZonedInstant(): PropertyDecorator {
+  return (target: object, property: string | symbol) => {
+    const message = `${String(property)} must be an ISO 8601 instant with its zone, e.g. 2026-01-31T05:30:00+07:00 or 2026-01-30T22:30:00Z`;
+    Matches(WITH_ZONE, { message })(target, property as string);
+    IsISO8601({ strict: true, strictSeparator: true }, { message })(target, property as string);
+  };
+}

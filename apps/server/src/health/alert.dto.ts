@@ -5,7 +5,6 @@ import {
   ArrayMinSize,
   IsArray,
   IsIn,
-  IsISO8601,
   IsOptional,
   IsString,
   IsUUID,
@@ -15,7 +14,7 @@ import { ALERT_RESOLUTIONS, ALERT_SEVERITIES, ALERT_STATES } from '@loa-xa/persi
 import { RULE_IDS } from '@loa-xa/health';
 import { PageQuery } from '../common/pagination';
 import { MaxChars } from '../common/text';
-import { OptionalNotNull } from '../common/validation';
+import { IsZonedInstant, OptionalNotNull } from '../common/validation';
 
 /** `active` = open or acknowledged. */
 export const ALERT_STATE_FILTERS = ['active', ...ALERT_STATES, 'all'] as const;
@@ -64,12 +63,12 @@ export class AlertQuery extends PageQuery {
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Opened at or after (ISO 8601 instant)' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsZonedInstant()
   from?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'Opened before (ISO 8601 instant)' })
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsZonedInstant()
   to?: string;
 
   @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json', description: 'csv: every match, unpaged' })

@@ -1,16 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsISO8601, IsOptional, IsUUID, Matches } from 'class-validator';
+import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import { PLAY_EVENTS, PLAYOUT_SOURCES, type PlayEvent, type PlayoutSource } from '@loa-xa/protocol';
 import type { PlayLogRow } from '@loa-xa/persistence';
 import { PageQuery } from '../common/pagination';
 import { IsDateOnly } from '../registry/validators';
-
-const ISO_INSTANT = { strict: true, strictSeparator: true } as const;
-/** A date and a time with its zone: a bare date or local time would depend on the reader's zone. */
-const WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})$/;
-const instantMessage = (field: string) =>
-  `${field} must be an ISO 8601 instant with its zone, e.g. 2026-01-31T05:30:00+07:00 or 2026-01-30T22:30:00Z`;
+import { IsZonedInstant } from '../common/validation';
 
 export class PlayLogQuery extends PageQuery {
   @ApiPropertyOptional({
@@ -60,14 +55,12 @@ export class PlayLogQuery extends PageQuery {
     description: 'From (inclusive, ISO 8601 instant), on the corrected device time',
   })
   @IsOptional()
-  @Matches(WITH_ZONE, { message: instantMessage('from') })
-  @IsISO8601(ISO_INSTANT, { message: instantMessage('from') })
+  @IsZonedInstant()
   from?: string;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'To (exclusive, ISO 8601 instant)' })
   @IsOptional()
-  @Matches(WITH_ZONE, { message: instantMessage('to') })
-  @IsISO8601(ISO_INSTANT, { message: instantMessage('to') })
+  @IsZonedInstant()
   to?: string;
 
   @ApiPropertyOptional({ enum: ['json', 'csv'], default: 'json', description: 'csv: every match, unpaged' })
