@@ -87,14 +87,17 @@ function presenceSql(start: string, stop: string): string {
 }
 
 function startedSql(start: string, end: string): string {
-  // DISTINCT first, then count: a hashed DISTINCT is much cheaper than COUNT(DISTINCT …) sorting per group.
+  // Distinct occurrences per (cluster, schedule), then summed per cluster: an occurrence is its schedule and
+  // its start. Grouping by the pair keeps each DISTINCT small (a full DISTINCT over 3 columns spilled
+  // hundreds of MB to disk on 6 months of a province: 2.0 s instead of 5.8 s on PostgreSQL).
   return `
-  SELECT s.cluster_id AS "clusterId", COUNT(*) AS started
+  SELECT s.cluster_id AS "clusterId", SUM(s.n) AS started
   FROM (
-    SELECT DISTINCT p.cluster_id, p.schedule_id, p.occurrence_start
+    SELECT p.cluster_id, COUNT(DISTINCT p.occurrence_start) AS n
     FROM play_log p JOIN cl ON cl.id = p.cluster_id
     WHERE p.source = 'schedule' AND p.event = 'started'
       AND p.occurrence_start >= ${start} AND p.occurrence_start < ${end}
+    GROUP BY p.cluster_id, p.schedule_id
   ) s
   GROUP BY s.cluster_id`;
 }
