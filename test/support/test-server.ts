@@ -56,6 +56,8 @@ export async function startTestServer(
       demoProvince: 'off',
       dataDir: ':memory:',
       telemetryFlushMs: 100,
+      // Test receivers listen on loopback; the refusal itself is tested with 'deny'.
+      webhookPrivateTargets: 'allow',
       authSecret: randomBytes(32).toString('hex'),
       adminUsername: TEST_ADMIN.username,
       adminPassword: TEST_ADMIN.password,

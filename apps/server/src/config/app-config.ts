@@ -535,6 +535,13 @@ export const CONFIG_VARIABLES = {
     description: 'A webhook delivery not answered within this time counts as failed and is retried, ms',
     parse: int(100, 120_000),
   },
+  webhookPrivateTargets: {
+    name: 'WEBHOOK_PRIVATE_TARGETS',
+    default: 'deny' as 'deny' | 'allow',
+    description:
+      'Webhooks to loopback, private, link-local or carrier-NAT addresses are refused (`deny`: no requests into the server’s own networks) unless `allow`',
+    parse: oneOf('deny', 'allow'),
+  },
   webhookMaxAttempts: {
     name: 'WEBHOOK_MAX_ATTEMPTS',
     default: 8,

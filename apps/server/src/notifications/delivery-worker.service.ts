@@ -14,6 +14,7 @@ import { DeliveriesRepository, type ClaimedDelivery } from './deliveries.reposit
 import { EmailTransport } from './email-transport';
 import { NOTIFY_BACKOFF, retryDelayMs, type BackoffOptions } from './notification-backoff';
 import { postWebhook, type SendResult } from './webhook-transport';
+import { resolvedPrivateTarget } from './webhook-target';
 
 /** How often the queue is looked at when nothing wakes the worker sooner, ms. */
 const POLL_MS = 1000;
@@ -198,6 +199,10 @@ export class DeliveryWorker implements OnApplicationBootstrap, BeforeApplication
       }
       if (!delivery.url || delivery.secret === null)
         return { ok: false, statusCode: null, error: 'the webhook no longer exists' };
+      // Checked at every attempt: a name may resolve elsewhere since the webhook was saved.
+      const refused =
+        this.config.webhookPrivateTargets === 'allow' ? null : await resolvedPrivateTarget(delivery.url);
+      if (refused) return { ok: false, statusCode: null, error: `refused: ${refused}` };
       return await postWebhook({
         url: delivery.url,
         secret: delivery.secret,

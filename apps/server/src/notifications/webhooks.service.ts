@@ -1,10 +1,13 @@
-import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, ForbiddenException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { WEBHOOK_EVENTS, type AdminUnit, type Webhook } from '@loa-xa/persistence';
 import { AuditService, diff } from '../audit/audit.service';
 import { pathInScope, type Principal } from '../access/scope';
 import type { Page } from '../common/pagination';
 import { fieldError } from '../registry/errors';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/app-config';
+import { literalPrivateTarget } from './webhook-target';
 import { DeliveriesRepository } from './deliveries.repository';
 import { DeliveryWorker } from './delivery-worker.service';
 import { pingPayload } from './notification-payloads';
@@ -30,11 +33,19 @@ const actor = (p: Principal) => (p.kind === 'system' ? 'system' : `${p.kind}:${p
 @Injectable()
 export class WebhooksService {
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly webhooks: WebhooksRepository,
     private readonly deliveries: DeliveriesRepository,
     private readonly worker: DeliveryWorker,
     private readonly audit: AuditService,
   ) {}
+
+  /** Refuses a URL naming this server or a private network (unless WEBHOOK_PRIVATE_TARGETS=allow). */
+  private checkTarget(url: string): void {
+    if (this.config.webhookPrivateTargets === 'allow') return;
+    const why = literalPrivateTarget(url);
+    if (why) throw fieldError('url', 'publicTarget', `url: ${why}`);
+  }
 
   async list(principal: Principal): Promise<WebhookView[]> {
     return (await this.webhooks.list(principal.scope)).map((w) => WebhookView.from(w));
@@ -45,6 +56,7 @@ export class WebhooksService {
   }
 
   async create(principal: Principal, dto: CreateWebhookDto): Promise<WebhookWithSecretView> {
+    this.checkTarget(dto.url);
     const unit = await this.unitFor(
       principal,
       dto.unitId === undefined ? (principal.scope?.unitId ?? null) : dto.unitId,
@@ -77,6 +89,7 @@ export class WebhooksService {
 
   async update(principal: Principal, id: string, dto: UpdateWebhookDto): Promise<WebhookView> {
     const current = await this.require(principal, id);
+    if (dto.url !== undefined) this.checkTarget(dto.url);
     const changes: WebhookChanges = {};
     if (dto.name !== undefined) changes.name = dto.name.normalize('NFC');
     if (dto.url !== undefined) changes.url = dto.url;
