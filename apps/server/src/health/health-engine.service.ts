@@ -123,13 +123,22 @@ export class HealthEngine implements OnApplicationBootstrap, OnModuleDestroy {
     this.startedAt = Date.now();
     this.watchedUntil = this.startedAt;
     await Promise.all([this.directory.reload(), this.settings.load()]);
-    const open: { cluster_id: string; rule: string; since: Date; flapping: boolean }[] =
-      await this.dataSource.query(
-        `SELECT cluster_id, rule, since, flapping FROM alert WHERE state <> 'resolved'`,
-      );
+    const open: {
+      cluster_id: string;
+      rule: string;
+      since: Date;
+      flapping: boolean;
+      value: { occurrenceId?: string } | null;
+    }[] = await this.dataSource.query(
+      `SELECT cluster_id, rule, since, flapping, value FROM alert WHERE state <> 'resolved'`,
+    );
     for (const row of open) {
       if (!isRuleId(row.rule)) continue;
-      this.health(row.cluster_id).rules.set(row.rule, {
+      const h = this.health(row.cluster_id);
+      // The missed occurrence lives in memory: take it back from the alert, or a restart would clear it.
+      if (row.rule === 'missed_broadcast' && typeof row.value?.occurrenceId === 'string')
+        h.missed = { occurrenceId: row.value.occurrenceId, start: new Date(row.since).getTime() };
+      h.rules.set(row.rule, {
         tracker: restoredTracker(new Date(row.since).getTime(), row.flapping, this.startedAt),
         dueAt: null,
         condition: null,
