@@ -14,16 +14,17 @@
  * in CPU per message. `--cpu-prof DIR` samples the server's CPU over each window (inspector) and summarises
  * where the time went. Everything binds 127.0.0.1, is bounded in count and time, and stops by itself.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { SimFleet, type SimCluster, type SimCredential } from '@loa-xa/firmware-sim';
 import { scrape } from '../support/metrics';
+import { cpuSeconds, median, rssMiB, sleep, until } from './media/common';
+import { freePort } from '../e2e/server-process';
 import { authorize, defaultAuthorization, logIn } from '../support/http';
 
 const BENCH_PASSWORD = `load-${randomBytes(12).toString('hex')}`;
@@ -69,7 +70,6 @@ if (MODES.length === 0) {
   process.exit(2);
 }
 const TELEMETRY_MS = Math.max(100, Math.round((N / RATE) * 1000));
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
 function positive(name: keyof typeof args, min: number, max: number): number {
   const value = Number(args[name]);
@@ -93,51 +93,10 @@ const OVERRIDES: Record<string, Record<string, number>> = {
 
 // ---------------------------------------------------------------- helpers
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const uniform = (min: number, max: number) => min + Math.random() * (max - min);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | null | undefined | false>,
-  timeoutMs: number,
-  stepMs = 50,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => null);
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(stepMs);
-  }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  if (sorted.length === 0) return NaN;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
 /** CPU time (s, utime+stime) and RSS (MiB) of a process, from /proc. */
-function procSample(pid: number): { cpuS: number; rssMiB: number } {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
-  return { cpuS: ticks / CLK_TCK, rssMiB: rssKb / 1024 };
-}
+const procSample = (pid: number) => ({ cpuS: cpuSeconds(pid), rssMiB: rssMiB(pid) });
 
 async function api<T>(
   method: string,

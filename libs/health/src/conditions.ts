@@ -11,8 +11,8 @@ export interface ClusterSnapshot {
   /** Last time the cluster was heard from (also from before a server restart); null: never. */
   lastSeenAt: number | null;
   telemetry: Pick<Telemetry, 'net' | 'power' | 'amp' | 'line' | 'storageFreeMb' | 'clockOffsetMs'> | null;
-  /** Faults the device raised and has not cleared (codes of libs/protocol FAULT_CODES). */
-  faults: ReadonlySet<string>;
+  /** Faults the device raised and has not cleared (codes of libs/protocol FAULT_CODES): a Set or a Map. */
+  faults: { has(code: string): boolean };
   /** The manifest the server published and the version the device follows. */
   manifest: { version: number; publishedAt: number; ackedVersion: number | null } | null;
   /** The latest occurrence judged missed and not played since (the engine decides, see missed_broadcast). */

@@ -2,9 +2,10 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { SEVERITY_RANK, isSeverity } from '@loa-xa/health';
-import { scopeCondition, pathInScope, type Principal, type Scope } from '../access/scope';
+import { pathInScope, type Principal, type Scope } from '../access/scope';
 import { AuditService } from '../audit/audit.service';
 import { visibleUnit } from '../access/visible-unit';
+import { Where } from '../common/sql-where';
 import { AlertBus, type AlertView } from './alert-events';
 import { ALERT_VIEW_FROM, ALERT_VIEW_SELECT, toAlertView, type AlertRow } from './alert-views';
 import type { AlertQuery, AlertSummaryDto, BulkAcknowledgeResult } from './alert.dto';
@@ -14,30 +15,6 @@ interface UnitArea {
   id: string;
   path: string;
   level: string;
-}
-
-/** SQL with positional parameters, built piece by piece. */
-class Where {
-  readonly parts: string[] = [];
-  readonly params: unknown[] = [];
-
-  add(sql: (p: (value: unknown) => string) => string): void {
-    this.parts.push(sql((value) => `$${this.params.push(value)}`));
-  }
-
-  scope(scope: Scope | null, column: string): void {
-    const condition = scopeCondition(scope, column);
-    if (!condition) return;
-    this.add((p) =>
-      condition.sql
-        .replace(':scopePaths', p(condition.params.scopePaths))
-        .replace(':scopePrefixes', p(condition.params.scopePrefixes)),
-    );
-  }
-
-  get sql(): string {
-    return this.parts.length ? `WHERE ${this.parts.join(' AND ')}` : '';
-  }
 }
 
 const actorOf = (principal: Principal) => `${principal.kind}:${principal.id}`;

@@ -192,14 +192,13 @@ export class HealthEngine implements OnApplicationBootstrap, OnModuleDestroy {
     this.evaluations.inc();
     const h = this.health(clusterId);
     const rules = this.settings.forPath(place.communePath);
-    const faults = new Set(live.faults.keys());
     const conditions = evaluate(
       {
         online: live.online,
         presenceSince: live.since?.getTime() ?? null,
         lastSeenAt: live.lastSeenAt?.getTime() ?? null,
         telemetry: live.telemetry,
-        faults,
+        faults: live.faults,
         manifest: this.manifests.versionOf(clusterId),
         missed: h.missed,
         holding: this.holding(h),
@@ -405,13 +404,7 @@ export class HealthEngine implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private knownClusters(): string[] {
-    const ids = new Set<string>(this.clusters.keys());
-    for (const id of this.fleetIds()) ids.add(id);
-    return [...ids];
-  }
-
-  private fleetIds(): Iterable<string> {
-    return this.fleet.ids();
+    return [...new Set([...this.clusters.keys(), ...this.fleet.ids()])];
   }
 
   private health(clusterId: string): ClusterHealth {

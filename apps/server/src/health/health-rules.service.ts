@@ -2,9 +2,10 @@ import { ConflictException, ForbiddenException, Injectable, NotFoundException } 
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { RULES, RULE_IDS, checkOverride, type RuleId, type Severity } from '@loa-xa/health';
-import { pathInScope, scopeCondition, type Principal } from '../access/scope';
+import { pathInScope, type Principal } from '../access/scope';
 import { AuditService } from '../audit/audit.service';
 import { visibleUnit } from '../access/visible-unit';
+import { Where } from '../common/sql-where';
 import { validationFailed } from '../common/validation';
 import type {
   EffectiveRulesDto,
@@ -56,25 +57,19 @@ export class HealthRulesService {
   }
 
   async list(principal: Principal, unitId: string | undefined): Promise<RuleOverrideView[]> {
-    const params: unknown[] = [];
-    const where: string[] = [];
-    const scope = scopeCondition(principal.scope, 'o.unit_path');
-    if (scope) {
-      params.push(scope.params.scopePaths, scope.params.scopePrefixes);
-      where.push(scope.sql.replace(':scopePaths', '$1').replace(':scopePrefixes', '$2'));
-    }
+    const where = new Where();
+    where.scope(principal.scope, 'o.unit_path');
     if (unitId) {
       const unit = await this.unit(principal, unitId, 'read');
-      params.push(unit.path, `${unit.path}/%`);
-      where.push(`(o.unit_path = $${params.length - 1} OR o.unit_path LIKE $${params.length})`);
+      where.add((p) => `(o.unit_path = ${p(unit.path)} OR o.unit_path LIKE ${p(`${unit.path}/%`)})`);
     }
     const rows: OverrideRow[] = await this.dataSource.query(
       `SELECT o.unit_id, u.name AS unit_name, u.level AS unit_level, o.rule, o.enabled, o.severity, o.params,
          o.revision, o.updated_at
        FROM health_rule_override o JOIN admin_unit u ON u.id = o.unit_id
-       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ${where.sql}
        ORDER BY o.unit_path, o.rule`,
-      params,
+      where.params,
     );
     return rows.map(toView);
   }
