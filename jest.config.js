@@ -14,6 +14,8 @@ module.exports = {
     '^@loa-xa/health$': '<rootDir>/libs/health/src',
     '^@loa-xa/firmware-sim$': '<rootDir>/firmware-sim/src',
   },
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
   testTimeout: 60000,
   maxWorkers: 2,
 };

@@ -62,6 +62,8 @@ export async function startTestServer(
       adminUsername: TEST_ADMIN.username,
       adminPassword: TEST_ADMIN.password,
       ...(database ? { databaseUrl: database.url } : {}),
+      // The console jest's global setup built for this run.
+      ...(process.env.CONSOLE_DIR ? { consoleDir: process.env.CONSOLE_DIR } : {}),
       ...overrides,
     },
   );

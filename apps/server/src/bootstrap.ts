@@ -20,6 +20,7 @@ import { DeviceMessageDeserializer } from './devices/mqtt-codec';
 import { DemoFleetService } from './demo/demo-fleet.service';
 import { SECURITY } from './access/access.decorators';
 import { SESSION_COOKIE } from './access/authenticator.service';
+import { consoleMiddleware } from './console/console.middleware';
 
 export interface RunningServer {
   app: NestExpressApplication;
@@ -55,6 +56,7 @@ export async function startServer(
   app.disable('x-powered-by');
   app.use(helmet({ contentSecurityPolicy: false }));
   app.enableCors({ origin: config.corsOrigins.length ? config.corsOrigins : false, credentials: true });
+  app.use(consoleMiddleware(config, process.env.npm_package_version ?? ''));
   installBodyParsers(app, { json: config.bodyLimitBytes, csv: config.csvLimitBytes });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new HttpExceptionFilter());
@@ -86,6 +88,7 @@ export async function startServer(
   const log = new NestLogger('Startup');
   log.log(
     {
+      console: config.consoleDir === 'off' ? 'off' : `${httpUrl}/`,
       api: `${httpUrl}/api/v1`,
       docs: `${httpUrl}/api/docs`,
       health: `${httpUrl}/health`,
@@ -93,7 +96,7 @@ export async function startServer(
       mqtt: broker.embedded ? broker.listening : { external: mqttUrl },
       database: config.databaseUrl ? 'postgresql' : `pglite (${config.dataDir})`,
     },
-    `loa-xa listening: API ${httpUrl}/api/v1, docs ${httpUrl}/api/docs, MQTT ${mqttUrl}`,
+    `loa-xa listening: console ${httpUrl}/, API ${httpUrl}/api/v1, docs ${httpUrl}/api/docs, MQTT ${mqttUrl}`,
   );
   log.debug({ config: describeConfig(config) }, 'configuration');
   await app.get(DemoFleetService).start();

@@ -1,4 +1,14 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Post,
+  Req,
+  Res,
+  UnauthorizedException,
+} from '@nestjs/common';
 import {
   ApiNoContentResponse,
   ApiOkResponse,
@@ -14,7 +24,7 @@ import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { Authenticated, CurrentPrincipal, Public } from './access.decorators';
 import { AuthService, type ClientInfo } from './auth.service';
-import { SESSION_COOKIE, type AuthRequest } from './authenticator.service';
+import { Authenticator, SESSION_COOKIE, type AuthRequest } from './authenticator.service';
 import {
   ChangePasswordDto,
   CookieSessionView,
@@ -22,6 +32,7 @@ import {
   LogoutDto,
   MeView,
   RefreshDto,
+  SessionView,
   TokensView,
 } from './auth.dto';
 import type { Principal } from './scope';
@@ -32,8 +43,26 @@ import type { Principal } from './scope';
 export class AuthController {
   constructor(
     private readonly auth: AuthService,
+    private readonly authenticator: Authenticator,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  @Get('session')
+  @Public()
+  @ApiOperation({
+    summary: 'Whether this browser is signed in, and as whom',
+    description:
+      'Like /auth/me but answers 200 with `signedIn: false` instead of 401, so the console can ask on load without an error.',
+  })
+  @ApiOkResponse({ type: SessionView })
+  async session(@Req() req: AuthRequest): Promise<SessionView> {
+    try {
+      return { signedIn: true, me: this.auth.me(await this.authenticator.authenticate(req)) };
+    } catch (err) {
+      if (err instanceof UnauthorizedException) return { signedIn: false, me: null };
+      throw err;
+    }
+  }
 
   @Post('login')
   @Public()

@@ -86,6 +86,14 @@ export class MeView {
   permissions!: string[];
 }
 
+export class SessionView {
+  @ApiProperty()
+  signedIn!: boolean;
+
+  @ApiPropertyOptional({ type: MeView, nullable: true })
+  me!: MeView | null;
+}
+
 export class TokensView {
   @ApiProperty({ description: 'JWT to send as `Authorization: Bearer …`' })
   accessToken!: string;

@@ -284,6 +284,32 @@ export const CONFIG_VARIABLES = {
     description: 'Comma-separated origins allowed to call the API from a browser',
     parse: list,
   },
+  consoleDir: {
+    name: 'CONSOLE_DIR',
+    default: 'dist/console',
+    description:
+      'Built web console served at `/` (`npm run build:console` writes it; `npm start` builds it first); `off` serves none',
+    parse: str,
+  },
+  mapTileUrl: {
+    name: 'MAP_TILE_URL',
+    default: '',
+    defaultText: '(none: built-in province outlines)',
+    description:
+      'Leaflet tile URL template for the console map, e.g. `https://tile.example.vn/{z}/{x}/{y}.png`; without it (or when tiles fail to load) the map draws its built-in outlines of Vietnam, so it works offline',
+    parse: (raw, name) => {
+      if (raw === '') return '';
+      if (!/^https?:\/\/[^\s]+\{z\}[^\s]*$/.test(raw) || !raw.includes('{x}') || !raw.includes('{y}'))
+        throw new ConfigError(`${name} must be an http(s) URL template with {z}, {x} and {y}`);
+      return raw;
+    },
+  },
+  mapTileAttribution: {
+    name: 'MAP_TILE_ATTRIBUTION',
+    default: '',
+    description: 'Attribution shown under the map for the tiles of MAP_TILE_URL (e.g. `© OpenStreetMap contributors`)',
+    parse: str,
+  },
   adminUsername: {
     name: 'ADMIN_USERNAME',
     default: 'admin',
