@@ -26,7 +26,7 @@ export interface ConsoleManifest {
 }
 
 const ROOT = resolve(__dirname, '..', '..');
-const COMPRESSIBLE = /\.(js|css|html|json|svg)$/;
+const COMPRESSIBLE = /\.(js|css|html|json|geojson|svg)$/;
 
 export async function buildConsole(
   options: { outDir?: string; minify?: boolean } = {},
@@ -49,7 +49,8 @@ export async function buildConsole(
     outdir: join(outDir, 'assets'),
     entryNames: '[name]-[hash]',
     assetNames: '[name]-[hash]',
-    loader: { '.png': 'file', '.svg': 'file', '.geojson': 'json' },
+    // Big data files (map outlines) become hashed assets fetched when needed, not part of the first load.
+    loader: { '.png': 'file', '.svg': 'file', '.geojson': 'file' },
     metafile: true,
     legalComments: 'linked',
     define: { 'process.env.NODE_ENV': minify ? '"production"' : '"development"' },
