@@ -14,6 +14,7 @@ import { ReportsPage } from './pages/reports/ReportsPage';
 import { AuditPage } from './pages/audit/AuditPage';
 import { UsersPage } from './pages/admin/UsersPage';
 import { ApiKeysPage } from './pages/admin/ApiKeysPage';
+import { AccountPage } from './pages/admin/AccountPage';
 
 export type RouteParams = Record<string, string>;
 type NavKey = keyof (typeof common)['vi'];
@@ -86,6 +87,7 @@ export const ROUTES: RouteDef[] = [
     permission: 'users.read',
     nav: { label: 'navUsers', icon: 'users' },
   },
+  { path: '/account', component: AccountPage },
   {
     path: '/api-keys',
     component: ApiKeysPage,

@@ -44,7 +44,7 @@ export function Shell(props: { children: ComponentChildren }) {
           </span>
         </Link>
         <div class="topbar-right">
-          <span class="who">
+          <Link href="/account" class="who" title={t('myAccount')}>
             <strong>{me.name}</strong>
             <small>
               {t(ROLE_LABEL[me.role] ?? 'roleViewer')} ·{' '}
@@ -52,7 +52,7 @@ export function Shell(props: { children: ComponentChildren }) {
                 ? `${t(LEVEL_LABEL[me.scope.level] ?? 'levelCommune')} ${me.scope.name}`
                 : t('wholeServer')}
             </small>
-          </span>
+          </Link>
           <LanguageSwitch />
           <button type="button" class="btn btn-ghost" onClick={() => void session.logout()}>
             {t('logout')}

@@ -79,7 +79,7 @@ export function contentSecurityPolicy(tileUrl: string): string {
   return [
     "default-src 'self'",
     "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
+    "style-src 'self'",
     `img-src 'self' data: blob:${tiles}`,
     "media-src 'self' blob:",
     "connect-src 'self'",
