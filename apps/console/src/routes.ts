@@ -15,6 +15,8 @@ import { AuditPage } from './pages/audit/AuditPage';
 import { UsersPage } from './pages/admin/UsersPage';
 import { ApiKeysPage } from './pages/admin/ApiKeysPage';
 import { AccountPage } from './pages/admin/AccountPage';
+import { RegistryPage } from './pages/registry/RegistryPage';
+import { SettingsPage } from './pages/settings/SettingsPage';
 
 export type RouteParams = Record<string, string>;
 type NavKey = keyof (typeof common)['vi'];
