@@ -49,6 +49,8 @@ export async function buildConsole(
     outdir: join(outDir, 'assets'),
     entryNames: '[name]-[hash]',
     assetNames: '[name]-[hash]',
+    // Imported files (map outlines, images) are referenced from any page path, so absolutely.
+    publicPath: '/assets/',
     // Big data files (map outlines) become hashed assets fetched when needed, not part of the first load.
     loader: { '.png': 'file', '.svg': 'file', '.geojson': 'file' },
     metafile: true,

@@ -16,6 +16,7 @@ import { StationsController } from './stations/stations.controller';
 import { ClustersRepository } from './clusters/clusters.repository';
 import { ClustersService } from './clusters/clusters.service';
 import { ClustersController } from './clusters/clusters.controller';
+import { ClusterStreamController } from './clusters/cluster-stream.controller';
 import { ClusterImportService } from './clusters/cluster-import.service';
 import { ClusterImportController } from './clusters/cluster-import.controller';
 
@@ -35,7 +36,13 @@ import { ClusterImportController } from './clusters/cluster-import.controller';
     }),
   ],
   // The import controller comes first so that /clusters/import is never taken for a cluster id.
-  controllers: [UnitsController, StationsController, ClusterImportController, ClustersController],
+  controllers: [
+    UnitsController,
+    StationsController,
+    ClusterImportController,
+    ClustersController,
+    ClusterStreamController,
+  ],
   providers: [
     DvhcvnSource,
     UnitsRepository,

@@ -341,6 +341,18 @@ export class ClusterQuery extends PageQuery {
   sort: ClusterSort = 'code';
 }
 
+/** Key figures of a cluster's latest telemetry, for lists (the detail view has the whole message). */
+export class ClusterVitals {
+  @ApiProperty({ description: 'Server time the telemetry was received' }) at!: Date;
+  @ApiProperty({ example: 'lte', description: 'Link in use' }) network!: string;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'LTE RSRP, dBm' }) rsrp!: number | null;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'RSSI, dBm' }) rssi!: number | null;
+  @ApiProperty({ enum: ['mains', 'battery'] }) powerSource!: string;
+  @ApiPropertyOptional({ nullable: true, type: Number, description: 'Battery charge, %' })
+  batteryPct!: number | null;
+  @ApiProperty({ minimum: 0, maximum: 100, description: 'Output volume, %' }) volume!: number;
+}
+
 export class ClusterView {
   @ApiProperty({ format: 'uuid', description: 'Also the MQTT username and client id of an IP cluster' })
   id!: string;
@@ -373,10 +385,21 @@ export class ClusterView {
   lastSeenAt!: Date | null;
   @ApiProperty({ type: [String], description: 'Codes of the faults open now', example: ['line_open'] })
   activeFaults!: string[];
+  @ApiPropertyOptional({
+    nullable: true,
+    type: ClusterVitals,
+    description: 'Signal, power and volume from the latest telemetry (null: none since the server started)',
+  })
+  vitals!: ClusterVitals | null;
 
   static from(
     row: Cluster,
-    live: { online: boolean; lastSeenAt: Date | null; activeFaults: string[] },
+    live: {
+      online: boolean;
+      lastSeenAt: Date | null;
+      activeFaults: string[];
+      vitals: ClusterVitals | null;
+    },
   ): ClusterView {
     return {
       id: row.id,

@@ -1,6 +1,7 @@
 import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { AdminUnit, Cluster } from '@loa-xa/persistence';
+import type { Telemetry } from '@loa-xa/protocol';
 import type { Page } from '../../common/pagination';
 import { BrokerService } from '../../broker/broker.service';
 import { FleetView } from '../../fleet/fleet-view.service';
@@ -15,9 +16,11 @@ import { ClustersRepository, type ClusterChanges, type NewCluster } from './clus
 import {
   ClusterView,
   type ClusterDetailView,
+  type ClusterLiveView,
   type ClusterQuery,
   type CreateClusterDto,
   type CreatedClusterView,
+  type ClusterVitals,
   type CredentialView,
   type RotatedCredentialView,
   type UpdateClusterDto,
@@ -82,24 +85,21 @@ export class ClustersService {
 
   async get(principal: Principal, id: string): Promise<ClusterDetailView> {
     const row = await this.require(principal, id);
-    const live = row.kind === 'ip' ? this.fleet.get(id) : undefined;
+    return { ...this.view(row), live: row.kind === 'ip' ? this.live(id) : null };
+  }
+
+  /** The fleet view's state of an IP cluster now (null: not in the fleet view). */
+  live(id: string): ClusterLiveView | null {
+    const live = this.fleet.get(id);
+    if (!live) return null;
     return {
-      ...this.view(row),
-      live: live
-        ? {
-            online: live.online,
-            since: live.since,
-            lastSeenAt: live.lastSeenAt,
-            hello: live.hello ? { ...live.hello } : null,
-            telemetry: live.telemetry ? { ...live.telemetry } : null,
-            telemetryAt: live.telemetryAt,
-            faults: [...live.faults.values()].map((f) => ({
-              code: f.code,
-              since: f.since,
-              detail: f.detail,
-            })),
-          }
-        : null,
+      online: live.online,
+      since: live.since,
+      lastSeenAt: live.lastSeenAt,
+      hello: live.hello ? { ...live.hello } : null,
+      telemetry: live.telemetry ? { ...live.telemetry } : null,
+      telemetryAt: live.telemetryAt,
+      faults: [...live.faults.values()].map((f) => ({ code: f.code, since: f.since, detail: f.detail })),
     };
   }
 
@@ -339,6 +339,7 @@ export class ClustersService {
       online: live?.online ?? false,
       lastSeenAt: live?.lastSeenAt ?? null,
       activeFaults: live ? [...live.faults.keys()] : [],
+      vitals: live?.telemetry && live.telemetryAt ? vitals(live.telemetry, live.telemetryAt) : null,
     });
   }
 
@@ -404,4 +405,16 @@ function lifecycleRefused(from: Cluster['lifecycle'], to: Cluster['lifecycle']):
     `lifecycle change from ${from} to ${to} is not allowed` +
       (allowed.length ? ` (from ${from}: ${allowed.join(', ')})` : `: ${from} is final`),
   );
+}
+
+function vitals(telemetry: Telemetry, at: Date): ClusterVitals {
+  return {
+    at,
+    network: telemetry.net.type,
+    rsrp: telemetry.net.rsrp ?? null,
+    rssi: telemetry.net.rssi ?? null,
+    powerSource: telemetry.power.source,
+    batteryPct: telemetry.power.batteryPct ?? null,
+    volume: telemetry.volume,
+  };
 }
