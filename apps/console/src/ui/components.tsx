@@ -47,6 +47,8 @@ type ButtonProps = JSX.HTMLAttributes<HTMLButtonElement> & {
   busy?: boolean;
   type?: 'button' | 'submit' | 'reset';
   disabled?: boolean;
+  /** Submits the form with this id from outside it (a dialog's footer). */
+  form?: string;
 };
 
 export function Button({

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type SelectQueryBuilder } from 'typeorm';
 import { AuditEntry } from '@loa-xa/persistence';
 import { whereInScope, type Scope } from '../access/scope';
+import { underPathParams, underPathSql, visibleUnit } from '../access/visible-unit';
 import type { AuditQuery } from './audit.dto';
 
 /** Reading the audit log (writing is AuditService's, inside each change's transaction). */
@@ -10,18 +11,32 @@ import type { AuditQuery } from './audit.dto';
 export class AuditLogRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  page(scope: Scope | null, query: AuditQuery): Promise<[AuditEntry[], number]> {
-    return this.filtered(scope, query)
+  /** The path of the unit a `unitId` filter names (404 when it is not inside the scope). */
+  async unitPath(scope: Scope | null, unitId: string): Promise<string> {
+    return (await visibleUnit(this.dataSource.manager, scope, unitId)).path;
+  }
+
+  page(
+    scope: Scope | null,
+    query: AuditQuery,
+    unitPath: string | null = null,
+  ): Promise<[AuditEntry[], number]> {
+    return this.filtered(scope, query, unitPath)
       .offset((query.page - 1) * query.pageSize)
       .limit(query.pageSize)
       .getManyAndCount();
   }
 
   /** Every match, in chunks (keyset on id), for exports that must not hold the whole log in memory. */
-  async *all(scope: Scope | null, query: AuditQuery, chunk = 2000): AsyncGenerator<AuditEntry[]> {
+  async *all(
+    scope: Scope | null,
+    query: AuditQuery,
+    unitPath: string | null = null,
+    chunk = 2000,
+  ): AsyncGenerator<AuditEntry[]> {
     let after: string | null = null;
     for (;;) {
-      const q = this.filtered(scope, query, 'ASC');
+      const q = this.filtered(scope, query, unitPath, 'ASC');
       if (after !== null) q.andWhere('a.id > :after', { after });
       const rows = await q.limit(chunk).getMany();
       if (rows.length === 0) return;
@@ -34,11 +49,14 @@ export class AuditLogRepository {
   private filtered(
     scope: Scope | null,
     query: AuditQuery,
+    unitPath: string | null,
     order?: 'ASC' | 'DESC',
   ): SelectQueryBuilder<AuditEntry> {
     const q = this.dataSource.getRepository(AuditEntry).createQueryBuilder('a');
     // Scoped readers see entries about objects in their part of the tree; server-wide ones (null path) not.
     whereInScope(q, scope, 'a.unit_path', 'auditScope');
+    if (unitPath)
+      q.andWhere(underPathSql('a.unit_path', 'auditUnit'), underPathParams('auditUnit', unitPath));
     if (query.actorId) q.andWhere('a.actor_id = :actorId', { actorId: query.actorId });
     if (query.actorKind) q.andWhere('a.actor_kind = :actorKind', { actorKind: query.actorKind });
     if (query.objectType) q.andWhere('a.object_type = :objectType', { objectType: query.objectType });

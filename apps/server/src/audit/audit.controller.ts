@@ -1,5 +1,5 @@
 import { BadRequestException, Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentPrincipal, RequirePermission } from '../access/access.decorators';
 import type { Principal } from '../access/scope';
@@ -36,6 +36,7 @@ export class AuditController {
   })
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ type: AuditPage })
+  @ApiNotFoundResponse({ description: 'unitId is not inside my scope' })
   async list(
     @CurrentPrincipal() principal: Principal,
     @Query() query: AuditQuery,
@@ -43,8 +44,9 @@ export class AuditController {
   ): Promise<AuditPage | void> {
     if (query.from && query.to && query.from >= query.to)
       throw validationFailed([{ field: 'from', rule: 'beforeTo', message: 'from must be before to' }]);
+    const unitPath = query.unitId ? await this.log.unitPath(principal.scope, query.unitId) : null;
     if (query.format !== 'csv') {
-      const [rows, total] = await this.log.page(principal.scope, query);
+      const [rows, total] = await this.log.page(principal.scope, query, unitPath);
       return { items: rows.map(AuditEntryView.from), total, page: query.page, pageSize: query.pageSize };
     }
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
@@ -55,7 +57,7 @@ export class AuditController {
     // A BOM so spreadsheet programs read the Vietnamese text as UTF-8.
     res.write(`\uFEFF${csvLine([...CSV_COLUMNS])}`);
     try {
-      for await (const rows of this.log.all(principal.scope, query)) {
+      for await (const rows of this.log.all(principal.scope, query, unitPath)) {
         const text = rows
           .map((row) => {
             const v = AuditEntryView.from(row);

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsDate, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { ACTOR_KINDS, type ActorKind, type AuditChanges, type AuditEntry } from '@loa-xa/persistence';
 import { PageQuery } from '../common/pagination';
 
@@ -35,6 +35,15 @@ export class AuditQuery extends PageQuery {
   @IsString()
   @MaxLength(64)
   objectId?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description:
+      'Only entries about objects in this unit or below it (a province, district, commune or village inside my scope; 404 otherwise)',
+  })
+  @IsOptional()
+  @IsUUID()
+  unitId?: string;
 
   @ApiPropertyOptional({
     description: 'Exact action (cluster.update) or a prefix ending in a dot (auth.)',
