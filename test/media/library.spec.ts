@@ -100,6 +100,17 @@ describe('media library: upload, transcoding, delivery', () => {
     expect(Math.abs((await integratedLoudness(file)) - -16)).toBeLessThanOrEqual(1);
   });
 
+  it('keeps a Vietnamese file name as the browser sent it (UTF-8), for the title and the original name', async () => {
+    const source = await ffmpeg(work, 'tone.mp3', loudSine(1, ['-c:a', 'libmp3lame']));
+    const res = await upload(server, await readFile(source), {
+      filename: 'Bản tin sáng thứ Hai.mp3',
+      fields: fields(),
+    });
+    expect(res.status).toBe(202);
+    expect(res.body.title).toBe('Bản tin sáng thứ Hai');
+    expect(res.body.originalName).toBe('Bản tin sáng thứ Hai.mp3');
+  });
+
   it.each([
     ['a stereo 48 kHz WAV', 'stereo.wav', loudSine(4, ['-ac', '2', '-ar', '48000', '-c:a', 'pcm_s16le'])],
     ['an Ogg Vorbis file', 'speech.ogg', loudSine(4, ['-c:a', 'libvorbis'])],

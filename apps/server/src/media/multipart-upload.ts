@@ -63,6 +63,8 @@ export async function receiveUpload(req: IncomingMessage, limits: UploadLimits):
   try {
     parser = busboy({
       headers: req.headers,
+      // Browsers send file names as raw UTF-8 ("Bản tin.mp3"); busboy's default reads them as latin1.
+      defParamCharset: 'utf8',
       limits: {
         fileSize: limits.maxBytes,
         fieldSize: FIELD_BYTES,

@@ -88,8 +88,9 @@ export function pollDelayMs(attempt: number): number {
 }
 
 /**
- * A file name the server decoded as Latin-1 although the browser sent UTF-8 ("Bản tin" → "BaÌ£n tin"):
- * re-read as UTF-8 when that is what the bytes are; anything else is returned as it is.
+ * Files uploaded before the server read multipart file names as UTF-8 have them stored decoded as
+ * Latin-1 ("Bản tin" → "BaÌ£n tin"): re-read as UTF-8 when that is what the bytes are; anything else is
+ * returned as it is.
  */
 export function repairFileName(name: string): string {
   const codes = Array.from(name, (c) => c.charCodeAt(0));
