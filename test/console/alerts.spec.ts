@@ -38,6 +38,13 @@ describe('console: alerts inbox (Chromium, simulated clusters)', () => {
         env.server.url(`/api/v1/users?q=${username}`),
       )
     ).body.items.find((u) => u.username === username)!.id;
+  const displayName = async (username: string) =>
+    (
+      await request<{ items: { username: string; displayName: string }[] }>(
+        'GET',
+        env.server.url(`/api/v1/users?q=${username}`),
+      )
+    ).body.items.find((u) => u.username === username)!.displayName;
   /** The table row of a cluster's alert of one rule (by its Vietnamese words). */
   const row = (page: Page, cluster: TestCluster, ruleWords: string) =>
     page.getByRole('row').filter({ hasText: cluster.name }).filter({ hasText: ruleWords });
@@ -214,6 +221,11 @@ describe('console: alerts inbox (Chromium, simulated clusters)', () => {
     const alertRow = row(page, clusters[1], 'Hỏng bộ khuếch đại (âm ly)');
     await alertRow.waitFor();
     await expect(alertRow.getByRole('button').count()).resolves.toBe(0);
+    // Someone else acknowledges it meanwhile: the row says who, by name, live (the stream carries ids only).
+    const [open] = (await alertsOf(clusters[1].id, 'amp_fault')).filter((a) => a.state === 'open');
+    const ack = await request('POST', env.server.url(`/api/v1/alerts/${open.id}/acknowledge`), {});
+    expect(ack.status).toBe(200);
+    await alertRow.getByText(`Đã xác nhận bởi ${await displayName(env.admin.username)}, `).waitFor();
     await expect(page.getByRole('checkbox').count()).resolves.toBe(0);
     // The cluster links to its page.
     await expect(alertRow.getByRole('link', { name: clusters[1].name }).getAttribute('href')).resolves.toBe(

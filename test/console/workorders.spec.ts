@@ -48,7 +48,7 @@ describe('console: work orders board (Chromium)', () => {
     await page.getByRole('button', { name: 'Tạo công việc' }).click();
     const form = page.getByRole('dialog', { name: 'Tạo công việc lắp đặt, thay thế' });
     await form.getByLabel('Loại công việc').selectOption({ label: 'Mở rộng đến thôn' });
-    await form.getByLabel('Xã / phường').selectOption({ label: env.commune.name });
+    await form.getByLabel('Xã, phường, thị trấn', { exact: true }).selectOption({ label: env.commune.name });
     await form.getByLabel('Thôn được phục vụ').selectOption({ label: village.name });
     // Title and funding left out: the form says so next to each, before asking the server.
     await form.getByRole('button', { name: 'Lưu' }).click();

@@ -27,6 +27,7 @@ export interface Rendition {
 export interface Asset {
   id: string;
   title: string;
+  originalName: string | null;
   unitId: string;
   editable: boolean;
   origin: string;

@@ -2,14 +2,17 @@ import { RULE_IDS as ENGINE_RULES, SEVERITIES as ENGINE_SEVERITIES } from '@loa-
 import {
   acknowledgeable,
   actorIsMe,
+  actorName,
   apiQuery,
   applyChange,
   countBySeverity,
   filterFromQuery,
+  learnNames,
   matches,
   ruleLabel,
   RULE_WORDS,
   SEVERITY_WORDS,
+  unknownActors,
   type AlertFilter,
   type AlertView,
 } from '../../../apps/console/src/pages/alerts/alerts-model';
@@ -139,5 +142,36 @@ describe('alerts inbox model', () => {
     expect(actorIsMe('user:u1', 'u1')).toBe(true);
     expect(actorIsMe('user:u2', 'u1')).toBe(false);
     expect(actorIsMe(null, 'u1')).toBe(false);
+  });
+
+  it('names who acknowledged and closed: from the answer, else from names learnt, asking once per unknown actor', () => {
+    const names = new Map<string, string>();
+    learnNames(names, [
+      alert({ acknowledgedBy: 'user:u2', acknowledgedByName: 'Nguyễn Văn An' }),
+      alert({ id: 'a2', resolvedBy: 'api_key:k1', resolvedByName: 'Tổng đài' }),
+      alert({ id: 'a3', resolvedBy: 'system', resolvedByName: null }),
+    ]);
+    expect([...names]).toEqual([
+      ['user:u2', 'Nguyễn Văn An'],
+      ['api_key:k1', 'Tổng đài'],
+    ]);
+    // A stream change carries no names: the learnt one is used.
+    expect(actorName('user:u2', undefined, names)).toBe('Nguyễn Văn An');
+    expect(actorName('user:u2', 'Tên mới', names)).toBe('Tên mới');
+    expect(actorName('user:u9', null, names)).toBeNull();
+    expect(actorName(null, null, names)).toBeNull();
+    // Unknown people and keys are asked for, once each; not me, not the system.
+    expect(unknownActors(alert({ acknowledgedBy: 'user:u9', resolvedBy: 'user:u9' }), names, 'u1')).toEqual([
+      'user:u9',
+    ]);
+    expect(unknownActors(alert({ acknowledgedBy: 'user:u1', resolvedBy: 'system' }), names, 'u1')).toEqual(
+      [],
+    );
+    expect(
+      unknownActors(alert({ acknowledgedBy: 'user:u2', resolvedBy: 'api_key:k2' }), names, 'u1'),
+    ).toEqual(['api_key:k2']);
+    expect(
+      unknownActors(alert({ acknowledgedBy: 'user:u9', acknowledgedByName: 'An' }), names, 'u1'),
+    ).toEqual([]);
   });
 });

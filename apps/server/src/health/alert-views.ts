@@ -10,6 +10,21 @@ export const ALERT_VIEW_SELECT = `a.id, a.cluster_id, c.code AS cluster_code, c.
 export const ALERT_VIEW_FROM = `alert a JOIN cluster c ON c.id = a.cluster_id
   JOIN admin_unit u ON u.id = a.commune_id LEFT JOIN admin_unit v ON v.id = c.village_id`;
 
+/**
+ * Display names of who acknowledged and who resolved (a user's name, or an API key's name), for HTTP answers
+ * only: one join per actor column, resolved by primary key, never a lookup per row. Needs ALERT_ACTOR_FROM.
+ */
+export const ALERT_ACTOR_SELECT = `COALESCE(ack_u.display_name, ack_k.name) AS acknowledged_by_name,
+  COALESCE(res_u.display_name, res_k.name) AS resolved_by_name`;
+
+/** Actors are stored as `user:<uuid>` / `api_key:<id>`; the CASE keeps a malformed one from failing a cast. */
+const actorJoin = (column: string, alias: string) => `
+  LEFT JOIN app_user ${alias}_u ON ${alias}_u.id = (CASE WHEN ${column} ~ '^user:[0-9a-fA-F-]{36}$'
+    THEN substr(${column}, 6)::uuid END)
+  LEFT JOIN api_key ${alias}_k ON ${alias}_k.id = (CASE WHEN left(${column}, 8) = 'api_key:'
+    THEN substr(${column}, 9) END)`;
+export const ALERT_ACTOR_FROM = actorJoin('a.acknowledged_by', 'ack') + actorJoin('a.resolved_by', 'res');
+
 export interface AlertRow {
   id: string;
   cluster_id: string;
@@ -36,6 +51,15 @@ export interface AlertRow {
   resolution: AlertResolution | null;
   resolved_by: string | null;
   updated_at: Date | string;
+  /** Only when ALERT_ACTOR_SELECT is selected. */
+  acknowledged_by_name?: string | null;
+  resolved_by_name?: string | null;
+}
+
+/** An alert as the HTTP API answers it: the view plus who acknowledged/resolved it, by name. */
+export interface AlertApiView extends AlertView {
+  acknowledgedByName: string | null;
+  resolvedByName: string | null;
 }
 
 const iso = (value: Date | string) => new Date(value).toISOString();
@@ -68,5 +92,14 @@ export function toAlertView(r: AlertRow): AlertView {
     resolution: r.resolution,
     resolvedBy: r.resolved_by,
     updatedAt: iso(r.updated_at),
+  };
+}
+
+/** For HTTP answers (the bus, webhooks and email keep toAlertView: no names there). */
+export function toAlertApiView(r: AlertRow): AlertApiView {
+  return {
+    ...toAlertView(r),
+    acknowledgedByName: r.acknowledged_by_name ?? null,
+    resolvedByName: r.resolved_by_name ?? null,
   };
 }

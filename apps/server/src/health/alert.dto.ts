@@ -136,11 +136,28 @@ export class AlertViewDto {
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) acknowledgedAt!: string | null;
   @ApiProperty({ nullable: true, type: String, description: 'user:<id> or api_key:<id>' })
   acknowledgedBy!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Who acknowledged, by name (the user’s display name or the API key’s name)',
+  })
+  acknowledgedByName!: string | null;
   @ApiProperty({ nullable: true, type: String }) ackNote!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) clearedAt!: string | null;
   @ApiProperty({ format: 'date-time', nullable: true, type: String }) resolvedAt!: string | null;
   @ApiProperty({ enum: ALERT_RESOLUTIONS, nullable: true }) resolution!: string | null;
-  @ApiProperty({ nullable: true, type: String }) resolvedBy!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'user:<id>, api_key:<id>, or system when it cleared',
+  })
+  resolvedBy!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Who closed it by hand, by name; null when it cleared',
+  })
+  resolvedByName!: string | null;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
 }
 

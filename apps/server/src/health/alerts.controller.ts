@@ -36,11 +36,11 @@ import {
   BulkAcknowledgeDto,
   BulkAcknowledgeResult,
 } from './alert.dto';
-import type { AlertView } from './alert-events';
+import type { AlertApiView } from './alert-views';
 import { AlertStream } from './alert-stream.service';
 import { AlertsService } from './alerts.service';
 
-const CSV_COLUMNS: (keyof AlertView)[] = [
+const CSV_COLUMNS: (keyof AlertApiView)[] = [
   'id',
   'clusterCode',
   'clusterName',
@@ -55,10 +55,12 @@ const CSV_COLUMNS: (keyof AlertView)[] = [
   'flapping',
   'acknowledgedAt',
   'acknowledgedBy',
+  'acknowledgedByName',
   'ackNote',
   'resolvedAt',
   'resolution',
   'resolvedBy',
+  'resolvedByName',
 ];
 
 @ApiTags('alerts')
@@ -147,7 +149,10 @@ export class AlertsController {
   @ApiOperation({ summary: 'One alert' })
   @ApiOkResponse({ type: AlertViewDto })
   @ApiNotFoundResponse()
-  get(@CurrentPrincipal() principal: Principal, @Param('id', ParseUUIDPipe) id: string): Promise<AlertView> {
+  get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', ParseUUIDPipe) id: string,
+  ): Promise<AlertApiView> {
     return this.alerts.get(principal, id);
   }
 
@@ -162,7 +167,7 @@ export class AlertsController {
     @CurrentPrincipal() principal: Principal,
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: AlertNoteDto,
-  ): Promise<AlertView> {
+  ): Promise<AlertApiView> {
     return this.alerts.acknowledge(principal, id, body.note);
   }
 
@@ -179,7 +184,7 @@ export class AlertsController {
     @CurrentPrincipal() principal: Principal,
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: AlertNoteDto,
-  ): Promise<AlertView> {
+  ): Promise<AlertApiView> {
     return this.alerts.resolve(principal, id, body.note);
   }
 }

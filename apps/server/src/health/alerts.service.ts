@@ -7,7 +7,16 @@ import { AuditService } from '../audit/audit.service';
 import { visibleUnit } from '../access/visible-unit';
 import { Where } from '../common/sql-where';
 import { AlertBus, type AlertView } from './alert-events';
-import { ALERT_VIEW_FROM, ALERT_VIEW_SELECT, toAlertView, type AlertRow } from './alert-views';
+import {
+  ALERT_ACTOR_FROM,
+  ALERT_ACTOR_SELECT,
+  ALERT_VIEW_FROM,
+  ALERT_VIEW_SELECT,
+  toAlertApiView,
+  toAlertView,
+  type AlertApiView,
+  type AlertRow,
+} from './alert-views';
 import type { AlertQuery, AlertSummaryDto, BulkAcknowledgeResult } from './alert.dto';
 import { HealthEngine } from './health-engine.service';
 
@@ -29,13 +38,14 @@ export class AlertsService {
     private readonly engine: HealthEngine,
   ) {}
 
-  async list(principal: Principal, query: AlertQuery): Promise<{ items: AlertView[]; total: number }> {
+  async list(principal: Principal, query: AlertQuery): Promise<{ items: AlertApiView[]; total: number }> {
     const where = await this.filter(principal, query);
     const order = query.order === 'asc' ? 'ASC' : 'DESC';
     const paged = query.format !== 'csv';
     const [rows, count] = await Promise.all([
       this.dataSource.query(
-        `SELECT ${ALERT_VIEW_SELECT} FROM ${ALERT_VIEW_FROM} ${where.sql}
+        `SELECT ${ALERT_VIEW_SELECT}, ${ALERT_ACTOR_SELECT} FROM ${ALERT_VIEW_FROM} ${ALERT_ACTOR_FROM}
+         ${where.sql}
          ORDER BY a.opened_at ${order}, a.id ${order}
          ${paged ? `LIMIT ${query.pageSize} OFFSET ${(query.page - 1) * query.pageSize}` : ''}`,
         where.params,
@@ -45,19 +55,25 @@ export class AlertsService {
         where.params,
       ) as Promise<{ n: number }[]>,
     ]);
-    return { items: rows.map(toAlertView), total: count[0].n };
+    return { items: rows.map(toAlertApiView), total: count[0].n };
   }
 
-  async get(principal: Principal, id: string): Promise<AlertView> {
+  async get(principal: Principal, id: string): Promise<AlertApiView> {
+    return toAlertApiView(await this.row(principal, id));
+  }
+
+  /** One alert's row with the actors' names (the HTTP answer; the bus gets toAlertView of it). */
+  private async row(principal: Principal, id: string): Promise<AlertRow> {
     const where = new Where();
     where.add((p) => `a.id = ${p(id)}`);
     where.scope(principal.scope, 'a.unit_path');
     const rows: AlertRow[] = await this.dataSource.query(
-      `SELECT ${ALERT_VIEW_SELECT} FROM ${ALERT_VIEW_FROM} ${where.sql}`,
+      `SELECT ${ALERT_VIEW_SELECT}, ${ALERT_ACTOR_SELECT} FROM ${ALERT_VIEW_FROM} ${ALERT_ACTOR_FROM}
+       ${where.sql}`,
       where.params,
     );
     if (!rows[0]) throw new NotFoundException(`alert ${id} not found`);
-    return toAlertView(rows[0]);
+    return rows[0];
   }
 
   /** What is broken where: active alerts by rule and severity, and by commune (worst first). */
@@ -111,7 +127,7 @@ export class AlertsService {
     };
   }
 
-  async acknowledge(principal: Principal, id: string, note: string | undefined): Promise<AlertView> {
+  async acknowledge(principal: Principal, id: string, note: string | undefined): Promise<AlertApiView> {
     const before = await this.get(principal, id);
     if (before.state === 'resolved') throw new ConflictException(`alert ${id} is already resolved`);
     if (before.state === 'acknowledged') return before;
@@ -119,9 +135,9 @@ export class AlertsService {
       const updated = await this.markAcknowledged(manager, principal, [id], note ?? null);
       if (updated.length === 0) throw new ConflictException(`alert ${id} changed meanwhile; try again`);
     });
-    const after = await this.get(principal, id);
-    this.bus.publish('acknowledged', after);
-    return after;
+    const after = await this.row(principal, id);
+    this.bus.publish('acknowledged', toAlertView(after));
+    return toAlertApiView(after);
   }
 
   /** Acknowledges many at once (a storm): those in scope and still open. */
@@ -149,7 +165,7 @@ export class AlertsService {
    * Closes an alert by hand (the cluster was taken down, the fault is known and accepted). If its condition
    * still holds, the rule stays quiet until the condition has cleared once.
    */
-  async resolve(principal: Principal, id: string, note: string | undefined): Promise<AlertView> {
+  async resolve(principal: Principal, id: string, note: string | undefined): Promise<AlertApiView> {
     const before = await this.get(principal, id);
     if (before.state === 'resolved') throw new ConflictException(`alert ${id} is already resolved`);
     await this.dataSource.transaction(async (manager) => {
@@ -171,9 +187,9 @@ export class AlertsService {
       });
     });
     this.engine.resolvedByHand(before.clusterId, before.rule);
-    const after = await this.get(principal, id);
-    this.bus.publish('resolved', after);
-    return after;
+    const after = await this.row(principal, id);
+    this.bus.publish('resolved', toAlertView(after));
+    return toAlertApiView(after);
   }
 
   /** Is a change visible to this principal, with these stream filters? (SSE, in memory.) */

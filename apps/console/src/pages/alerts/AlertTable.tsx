@@ -3,6 +3,7 @@ import { Badge, Button, Link } from '../../ui/components';
 import { alertMessages } from './alerts-messages';
 import {
   actorIsMe,
+  actorName,
   RESOLUTION_WORDS,
   ruleLabel,
   SEVERITY_TONE,
@@ -15,6 +16,8 @@ import {
 export interface AlertTableProps {
   items: AlertView[];
   meId: string;
+  /** Names of actors learnt so far (stream changes carry none). */
+  names: ReadonlyMap<string, string>;
   /** May acknowledge and resolve (alerts.manage). */
   manage: boolean;
   selected: ReadonlySet<string>;
@@ -121,7 +124,7 @@ export function AlertTable(props: AlertTableProps) {
                 <td data-label={t('state')}>
                   <div class="alerts-cell">
                     <Badge tone={STATE_TONE[a.state]}>{STATE_WORDS[a.state][lang]}</Badge>
-                    <StateNote alert={a} meId={props.meId} />
+                    <StateNote alert={a} meId={props.meId} names={props.names} />
                   </div>
                 </td>
                 {props.manage ? (
@@ -147,28 +150,43 @@ export function AlertTable(props: AlertTableProps) {
   );
 }
 
-/** Who took it and when, or how it ended, with the note. */
-function StateNote(props: { alert: AlertView; meId: string }) {
+/** Who took it and when, who closed it or how it ended, with the note. */
+function StateNote(props: { alert: AlertView; meId: string; names: ReadonlyMap<string, string> }) {
   const t = useT(alertMessages);
   const lang = useLang();
   const a = props.alert;
-  let line: string | null = null;
-  let at: string | null = null;
-  if (a.state === 'resolved' && a.resolvedAt) {
-    at = a.resolvedAt;
-    line = t('resolvedAt', {
-      when: formatAgo(a.resolvedAt, lang),
-      how: RESOLUTION_WORDS[a.resolution ?? 'auto'][lang],
-    });
-  } else if (a.acknowledgedAt) {
-    at = a.acknowledgedAt;
+  const lines: { text: string; at: string }[] = [];
+  if (a.acknowledgedAt) {
     const when = formatAgo(a.acknowledgedAt, lang);
-    line = actorIsMe(a.acknowledgedBy, props.meId) ? t('ackByMe', { when }) : t('ackBy', { when });
+    const name = actorName(a.acknowledgedBy, a.acknowledgedByName, props.names);
+    const text = actorIsMe(a.acknowledgedBy, props.meId)
+      ? t('ackByMe', { when })
+      : name
+        ? t('ackByName', { name, when })
+        : t('ackBy', { when });
+    lines.push({ text, at: a.acknowledgedAt });
   }
-  if (!line && !a.ackNote) return null;
+  if (a.state === 'resolved' && a.resolvedAt) {
+    const when = formatAgo(a.resolvedAt, lang);
+    // Only a manual close has a person behind it; an automatic one is "the system".
+    const manual = a.resolution === 'manual';
+    const name = manual ? actorName(a.resolvedBy, a.resolvedByName, props.names) : null;
+    const text =
+      manual && actorIsMe(a.resolvedBy, props.meId)
+        ? t('closedByMe', { when })
+        : name
+          ? t('closedByName', { name, when })
+          : t('resolvedAt', { when, how: RESOLUTION_WORDS[a.resolution ?? 'auto'][lang] });
+    lines.push({ text, at: a.resolvedAt });
+  }
+  if (!lines.length && !a.ackNote) return null;
   return (
     <div class="alerts-state-note muted">
-      {line ? <div title={at ? formatDateTime(at, lang) : undefined}>{line}</div> : null}
+      {lines.map((line) => (
+        <div key={line.at + line.text} title={formatDateTime(line.at, lang)}>
+          {line.text}
+        </div>
+      ))}
       {a.ackNote ? <q>{a.ackNote}</q> : null}
     </div>
   );

@@ -24,18 +24,21 @@ import {
   applyChange,
   CHANGE_KINDS,
   filterFromQuery,
+  learnNames,
   RULE_IDS,
   ruleLabel,
   SEVERITIES,
   SEVERITY_WORDS,
   STATE_WORDS,
+  unknownActors,
+  type ActorNames,
   type AlertChange,
   type AlertView,
   type Severity,
 } from './alerts-model';
 import { AlertSummaryStrip, type AlertSummary } from './AlertSummaryStrip';
 import { AlertTable } from './AlertTable';
-import { UnitSelect } from './UnitSelect';
+import { UnitPicker } from '../../ui/UnitPicker';
 import './alerts.css';
 
 const PAGE_SIZE = 50;
@@ -80,15 +83,41 @@ export function AlertsPage(_props: { params: RouteParams }) {
   const summaryTimer = useRef<ReturnType<typeof setTimeout>>();
   useEffect(() => () => clearTimeout(summaryTimer.current), []);
 
+  // Who acknowledged/closed, by name: HTTP answers carry names, stream changes only `user:<id>`.
+  const names = useRef<ActorNames>(new Map());
+  const askedNames = useRef(new Set<string>());
+  const [, setNamesLearnt] = useState(0);
+  const unmounted = useRef(new AbortController());
+  useEffect(() => () => unmounted.current.abort(), []);
+  useEffect(() => {
+    if (list.data) learnNames(names.current, list.data.items);
+  }, [list.data]);
+  /** One question per unknown actor (a bulk acknowledge by one person is one request, not one per alert). */
+  const askNames = (alert: AlertView) => {
+    for (const actor of unknownActors(alert, names.current, me.id)) {
+      if (askedNames.current.has(actor)) continue;
+      askedNames.current.add(actor);
+      api
+        .get<AlertView>(`/alerts/${alert.id}`, undefined, unmounted.current.signal)
+        .then((named) => {
+          learnNames(names.current, [named]);
+          setNamesLearnt((n) => n + 1);
+        })
+        .catch(() => undefined);
+    }
+  };
+
   const onChange = (data: unknown) => {
     const change = data as AlertChange;
     if (!change?.alert) return;
+    learnNames(names.current, [change.alert]);
     const base = current.current;
     if (base) {
       const update = applyChange(base.items, change, filter, page === 1);
       const next = { ...base, items: update.items, total: Math.max(0, base.total + update.totalDelta) };
       current.current = next;
       list.set(next);
+      if (next.items.some((a) => a.id === change.alert.id)) askNames(change.alert);
       if (update.added) setFresh((f) => new Set(f).add(change.alert.id));
       if (update.removed) {
         setSelected((s) =>
@@ -165,7 +194,11 @@ export function AlertsPage(_props: { params: RouteParams }) {
         onChange={(k) => setQuery({ state: k === 'active' ? null : k, page: null })}
       />
 
-      <form class="filters" aria-label={t('filtersLabel')} onSubmit={(e) => e.preventDefault()}>
+      <form
+        class="filters alerts-filters"
+        aria-label={t('filtersLabel')}
+        onSubmit={(e) => e.preventDefault()}
+      >
         {tab === 'active' ? (
           <Field label={t('state')}>
             {(attrs) => (
@@ -216,7 +249,6 @@ export function AlertsPage(_props: { params: RouteParams }) {
             </select>
           )}
         </Field>
-        <UnitSelect value={filter.unitId} onChange={(id) => setQuery({ unit: id, page: null })} />
         {hasFilters ? (
           <Button
             variant="ghost"
@@ -225,6 +257,12 @@ export function AlertsPage(_props: { params: RouteParams }) {
             {t('clearFilters')}
           </Button>
         ) : null}
+        <UnitPicker
+          label={t('place')}
+          deepest="village"
+          value={filter.unitId ?? null}
+          onChange={(u) => setQuery({ unit: u && u.id !== me.scope?.unitId ? u.id : null, page: null })}
+        />
       </form>
 
       <div role="status" class="alerts-notices">
@@ -276,6 +314,7 @@ export function AlertsPage(_props: { params: RouteParams }) {
             <AlertTable
               items={list.data.items}
               meId={me.id}
+              names={names.current}
               manage={manage}
               selected={selected}
               fresh={fresh}

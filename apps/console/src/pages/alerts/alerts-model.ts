@@ -30,11 +30,15 @@ export interface AlertView {
   flapping: boolean;
   acknowledgedAt: string | null;
   acknowledgedBy: string | null;
+  /** Who acknowledged, by name: HTTP answers only (stream changes carry just `acknowledgedBy`). */
+  acknowledgedByName?: string | null;
   ackNote: string | null;
   clearedAt: string | null;
   resolvedAt: string | null;
   resolution: 'auto' | 'manual' | null;
   resolvedBy: string | null;
+  /** Who closed it by hand, by name: HTTP answers only. */
+  resolvedByName?: string | null;
   updatedAt: string;
 }
 
@@ -200,4 +204,38 @@ export function countBySeverity(
 /** "user:<id>" of the signed-in person, as the server records who acknowledged. */
 export function actorIsMe(actor: string | null, meId: string): boolean {
   return actor === `user:${meId}` || actor === `api_key:${meId}`;
+}
+
+/** Actor (`user:<id>`, `api_key:<id>`) → display name, learnt from HTTP answers for stream changes. */
+export type ActorNames = Map<string, string>;
+
+/** Remembers the names the server gave with these alerts. */
+export function learnNames(names: ActorNames, alerts: readonly AlertView[]): void {
+  for (const a of alerts) {
+    if (a.acknowledgedBy && a.acknowledgedByName) names.set(a.acknowledgedBy, a.acknowledgedByName);
+    if (a.resolvedBy && a.resolvedByName) names.set(a.resolvedBy, a.resolvedByName);
+  }
+}
+
+/** The name to show for who acknowledged (or resolved), if known. */
+export function actorName(
+  actor: string | null,
+  given: string | null | undefined,
+  names: ReadonlyMap<string, string>,
+): string | null {
+  if (!actor) return null;
+  return given || names.get(actor) || null;
+}
+
+/** People or keys acting on this alert whose names are not known yet (not me, not the system). */
+export function unknownActors(alert: AlertView, names: ReadonlyMap<string, string>, meId: string): string[] {
+  const out: string[] = [];
+  for (const [actor, given] of [
+    [alert.acknowledgedBy, alert.acknowledgedByName],
+    [alert.resolvedBy, alert.resolvedByName],
+  ] as const) {
+    if (!actor || given || names.has(actor) || actorIsMe(actor, meId)) continue;
+    if (/^(user|api_key):/.test(actor) && !out.includes(actor)) out.push(actor);
+  }
+  return out;
 }

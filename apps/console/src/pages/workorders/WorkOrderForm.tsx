@@ -5,7 +5,7 @@ import { useLang, useT } from '../../core/i18n';
 import { common } from '../../core/messages';
 import { useSession } from '../../core/session';
 import { Button, Field, Modal, toast, toastError } from '../../ui/components';
-import { UnitSelect } from '../alerts/UnitSelect';
+import { UnitPicker } from '../../ui/UnitPicker';
 import { woMessages } from './workorders-messages';
 import {
   fieldMessage,
@@ -58,11 +58,14 @@ export function WorkOrderForm(props: {
   const { me } = useSession();
   const communeScope = me.scope?.level === 'commune' ? me.scope.unitId : '';
   const [draft, setDraft] = useState<Draft>({ ...EMPTY, communeId: communeScope });
+  // The unit last picked (a district on the way to a commune too), so the picker keeps its place.
+  const [place, setPlace] = useState<string | null>(null);
   const [errors, setErrors] = useState<Record<string, string | undefined>>({});
   const [busy, setBusy] = useState(false);
   useEffect(() => {
     if (props.open) {
       setDraft({ ...EMPTY, communeId: communeScope, ...props.initial });
+      setPlace(props.initial?.communeId || null);
       setErrors({});
     }
   }, [props.open]);
@@ -144,18 +147,21 @@ export function WorkOrderForm(props: {
         </Field>
         {communeScope ? null : (
           <div class="wo-form-place">
-            <UnitSelect
-              value={draft.communeId || undefined}
+            <UnitPicker
+              label={t('commune')}
+              value={place}
               deepest="commune"
               required
+              autoSelectSingle
               error={errors.communeId}
-              onChange={(_id, unit) =>
+              onChange={(unit) => {
+                setPlace(unit?.id ?? null);
                 set({
                   communeId: unit?.level === 'commune' ? unit.id : '',
                   villageId: '',
                   fmClusterId: '',
-                })
-              }
+                });
+              }}
             />
           </div>
         )}

@@ -6,7 +6,7 @@ import { setQuery, useLocation } from '../../core/router';
 import { useSession } from '../../core/session';
 import type { RouteParams } from '../../routes';
 import { Button, ErrorNotice, Field, Loading, PageHeader, Tabs } from '../../ui/components';
-import { UnitSelect } from '../alerts/UnitSelect';
+import { UnitPicker } from '../../ui/UnitPicker';
 import { CoverageGapsView, FmInventoryView } from './InventoryViews';
 import { WorkOrderBoard } from './WorkOrderBoard';
 import { WorkOrderDialog } from './WorkOrderDialog';
@@ -22,7 +22,7 @@ const TABS: Tab[] = ['board', 'fm', 'gaps'];
 export function WorkOrdersPage(_props: { params: RouteParams }) {
   const t = useT(woMessages);
   const lang = useLang();
-  const { can } = useSession();
+  const { me, can } = useSession();
   const loc = useLocation();
   const tabParam = loc.query.get('tab') as Tab | null;
   const tab: Tab = tabParam && TABS.includes(tabParam) ? tabParam : 'board';
@@ -69,7 +69,7 @@ export function WorkOrdersPage(_props: { params: RouteParams }) {
         active={tab}
         onChange={(k) => setQuery({ tab: k === 'board' ? null : k })}
       />
-      <form class="filters" aria-label={t('filtersLabel')} onSubmit={(e) => e.preventDefault()}>
+      <form class="filters wo-filters" aria-label={t('filtersLabel')} onSubmit={(e) => e.preventDefault()}>
         {tab === 'board' ? (
           <Field label={t('kind')}>
             {(attrs) => (
@@ -88,12 +88,16 @@ export function WorkOrdersPage(_props: { params: RouteParams }) {
             )}
           </Field>
         ) : null}
-        <UnitSelect value={unit} deepest="commune" onChange={(id) => setQuery({ unit: id })} />
         {kind || unit ? (
           <Button variant="ghost" onClick={() => setQuery({ kind: null, unit: null })}>
             {t('clearFilters')}
           </Button>
         ) : null}
+        <UnitPicker
+          label={t('area')}
+          value={unit ?? null}
+          onChange={(u) => setQuery({ unit: u && u.id !== me.scope?.unitId ? u.id : null })}
+        />
       </form>
 
       {tab === 'board' ? (
