@@ -391,4 +391,59 @@ describe('console: schedule calendar and editor (Chromium, simulated clusters)',
     await context.close();
     expect(errors).toEqual([]);
   });
+
+  it('shows the district’s schedule in the commune operator’s week, marked as the district’s, read only', async () => {
+    const commune = await request<{ parentId: string }>(
+      'GET',
+      env.server.url(`/api/v1/units/${env.commune.id}`),
+    );
+    const district = await request<{ id: string; name: string; level: string; type: string }>(
+      'GET',
+      env.server.url(`/api/v1/units/${commune.body.parentId}`),
+    );
+    expect(district.body.level).toBe('district');
+    const created = await request<{ id: string; unitId: string }>(
+      'POST',
+      env.server.url('/api/v1/schedules'),
+      {
+        title: 'Thông báo của huyện',
+        assetId: chimeAssetId,
+        priority: 'district',
+        target: { unitIds: [district.body.id] },
+        start: `${oneOff.date}T${oneOff.hour.slice(0, 2)}:52`,
+      },
+    );
+    expect(created.status).toBe(201);
+    expect(created.body.unitId).toBe(district.body.id);
+
+    const { page, context, errors } = await openPage(browser);
+    await signIn(page, env.server.url(''), operator.username, operator.password);
+    await page.goto(env.server.url(`/schedule?week=${oneOff.date}`));
+    // In the week, said to be the district's (in words on the block and in its name).
+    const block = chip(page, 'Thông báo của huyện', escape(`Lịch của ${district.body.name}`));
+    await block.waitFor();
+    // Short on the block: the district's kind ("Lịch của huyện", "Lịch của thành phố" …).
+    await block
+      .getByText(`Lịch của ${district.body.type.toLocaleLowerCase('vi')}`, { exact: true })
+      .waitFor();
+    await block.click();
+    const details = page.getByRole('dialog', { name: 'Thông báo của huyện' });
+    await details
+      .getByText(`Lịch này do ${district.body.name} lập. Bạn xem được nhưng không sửa hay bỏ qua được.`)
+      .waitFor();
+    await details.getByText('Cấp huyện', { exact: true }).waitFor();
+    await expect(details.getByRole('button', { name: 'Sửa lịch này' }).count()).resolves.toBe(0);
+    await expect(details.getByRole('button', { name: /^Bỏ qua lượt phát/ }).count()).resolves.toBe(0);
+    await details.getByRole('button', { name: 'Đóng' }).first().click();
+    await details.waitFor({ state: 'hidden' });
+    // In the list too, without edit, disable or delete.
+    const row = page.getByRole('row').filter({ hasText: 'Thông báo của huyện' });
+    await row.getByText('Lịch của cấp trên: chỉ xem.').waitFor();
+    await row.getByText(`Lịch của ${district.body.name}`).waitFor();
+    await expect(row.getByRole('button').count()).resolves.toBe(0);
+    // The commune's own schedules stay editable beside it.
+    await page.getByRole('button', { name: 'Sửa “Bản tin sáng”' }).waitFor();
+    await context.close();
+    expect(errors).toEqual([]);
+  });
 });

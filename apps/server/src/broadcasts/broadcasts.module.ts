@@ -16,6 +16,7 @@ import { ManifestMessagesController } from './manifest-messages.controller';
 import { ManifestService } from './manifest.service';
 import { ProgramsController } from './programs.controller';
 import { ProgramsService } from './programs.service';
+import { ScheduleCalendarService } from './schedule-calendar.service';
 import { SchedulePlanner } from './schedule-planner.service';
 import { SchedulesController } from './schedules.controller';
 import { SchedulesService } from './schedules.service';
@@ -45,6 +46,7 @@ import { References } from './references.service';
     GroupsService,
     ProgramsService,
     SchedulesService,
+    ScheduleCalendarService,
     ManifestService,
     BroadcastsService,
     BroadcastBindings,

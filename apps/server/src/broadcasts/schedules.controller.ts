@@ -34,6 +34,8 @@ import {
   UpdateScheduleDto,
 } from './schedule.dto';
 import { SchedulesService } from './schedules.service';
+import { ScheduleCalendarQuery, ScheduleCalendarView } from './schedule-calendar.dto';
+import { ScheduleCalendarService } from './schedule-calendar.service';
 
 const OCCURRENCE_KEY = {
   name: 'key',
@@ -44,7 +46,10 @@ const OCCURRENCE_KEY = {
 @ApiTags('broadcasting')
 @Controller('api/v1/schedules')
 export class SchedulesController {
-  constructor(private readonly schedules: SchedulesService) {}
+  constructor(
+    private readonly schedules: SchedulesService,
+    private readonly calendarService: ScheduleCalendarService,
+  ) {}
 
   @Get()
   @RequirePermission('schedules.read')
@@ -52,6 +57,23 @@ export class SchedulesController {
   @ApiOkResponse({ type: SchedulePage })
   list(@CurrentPrincipal() principal: Principal, @Query() query: ScheduleQuery): Promise<SchedulePage> {
     return this.schedules.list(principal, query);
+  }
+
+  // Declared before ':id' so that "calendar" is not taken for a schedule id.
+  @Get('calendar')
+  @RequirePermission('schedules.read')
+  @ApiOperation({
+    summary: 'Everything that will sound in a unit over a range (at most 31 days)',
+    description:
+      'Every occurrence of every schedule whose targets reach IP clusters in the unit, wherever it is owned (above, at or below the unit; a schedule owned outside your scope comes without its target and with editable false), with readiness and plays counted on the unit’s clusters, its clashes there and what the preemption rule makes of it. A unit outside your scope is 404.',
+  })
+  @ApiOkResponse({ type: ScheduleCalendarView })
+  @ApiNotFoundResponse({ description: 'No such unit in your scope' })
+  calendar(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: ScheduleCalendarQuery,
+  ): Promise<ScheduleCalendarView> {
+    return this.calendarService.calendar(principal, query);
   }
 
   @Get(':id')

@@ -1,7 +1,7 @@
 import { config } from '../../core/config';
 import { useLang, useT } from '../../core/i18n';
 import { localDateOf, weekDates, type Block } from './calendar';
-import { blockInfo, Marks, ReadinessTag, type Names } from './block-info';
+import { blockInfo, Marks, OwnerTag, ReadinessTag, type Names } from './block-info';
 import { messages } from './messages';
 import { weekdayName } from './schedule-text';
 import type { CalendarOccurrence } from './types';
@@ -61,7 +61,7 @@ export function DayList(props: {
                   type="button"
                   class={`sched-agenda-item prio-${info.priorityKey}${info.marks.disabled ? ' is-disabled' : ''}${
                     info.readiness?.kind === 'skipped' ? ' is-skipped' : ''
-                  }`}
+                  }${info.owner ? ' is-above' : ''}`}
                   aria-label={info.aria}
                   data-schedule={block.items[0].schedule.id}
                   onClick={() => props.onOpen(block)}
@@ -76,6 +76,7 @@ export function DayList(props: {
                       {info.priority} · {info.what}
                     </span>
                     <span class="sched-occ-meta">
+                      <OwnerTag owner={info.owner} />
                       <Marks t={t} marks={info.marks} />
                       <ReadinessTag t={t} readiness={info.readiness} />
                     </span>

@@ -1,14 +1,21 @@
 import { useState } from 'preact/hooks';
 import { api } from '../../core/api';
-import { formatNumber, formatTime, useLang, useT } from '../../core/i18n';
+import { formatNumber, formatTime, useLang, useT, type Translate } from '../../core/i18n';
 import { common } from '../../core/messages';
 import { Button, Modal, toast, toastError } from '../../ui/components';
 import { marksOf, readinessOf, weekdayOf, type Block } from './calendar';
 import { blockInfo, Marks, ReadinessTag, type Names } from './block-info';
 import type { CommuneData } from './data';
-import { messages } from './messages';
-import { describeSchedule, describeTarget, priorityLabel, timeRange, weekdayName } from './schedule-text';
-import type { CalendarOccurrence, ClashView } from './types';
+import { messages, type MessageKey } from './messages';
+import {
+  describeSchedule,
+  describeTarget,
+  ownerOf,
+  priorityLabel,
+  timeRange,
+  weekdayName,
+} from './schedule-text';
+import type { CalendarOccurrence, CalendarOccurrenceView, ClashView } from './types';
 import { shortDate } from './WeekGrid';
 
 /** Details of one occurrence (or one hour of a dense series): what, where, readiness, clashes, actions. */
@@ -62,8 +69,14 @@ export function OccurrenceDialog(props: {
   );
 
   const commune = props.commune;
+  const owner = ownerOf(t, lang, s);
   return (
     <Modal open title={s.title} onClose={props.onClose} footer={footer} wide>
+      {owner && !props.canEdit ? (
+        <p class="notice notice-info sched-owner-note">
+          {t('readOnlyAboveNote', { name: s.ownerName || owner.short })}
+        </p>
+      ) : null}
       <dl class="props sched-props">
         <dt>{t('when')}</dt>
         <dd>
@@ -78,10 +91,17 @@ export function OccurrenceDialog(props: {
         <dd>{formatNumber(s.volume)} %</dd>
         <dt>{t('repeat')}</dt>
         <dd>{describeSchedule(t, s, lang)}</dd>
+        {owner ? (
+          <>
+            <dt>{t('owner')}</dt>
+            <dd>{s.ownerName || owner.short}</dd>
+          </>
+        ) : null}
         <dt>{t('targets')}</dt>
         <dd>
-          {commune ? describeTarget(t, s.target, commune.unit.id, commune.villages, commune.clusters) : '—'}
-          {' · '}
+          {commune && s.target
+            ? `${describeTarget(t, s.target, commune.unit.id, commune.villages, commune.clusters)} · `
+            : ''}
           {t('clusterCount', { n: s.clusterCount })}
         </dd>
       </dl>
@@ -141,6 +161,7 @@ export function OccurrenceDialog(props: {
                       <span class="sched-state">
                         <Marks t={t} marks={{ ...marksOf(item.clashes), disabled: false }} />
                         <ReadinessTag t={t} readiness={readinessOf(o, props.now)} />
+                        <OutcomeText t={t} occurrence={o} />
                       </span>
                     </td>
                     {props.canEdit ? (
@@ -186,4 +207,15 @@ function uniqueClashes(clashes: ClashView[]): ClashView[] {
     seen.add(key);
     return true;
   });
+}
+
+/** Where the preemption rule keeps this occurrence off the air (cut short, or never started). */
+function OutcomeText(props: { t: Translate<MessageKey>; occurrence: CalendarOccurrenceView }) {
+  const { t, occurrence: o } = props;
+  if (o.status === 'skipped' || !o.outcome) return null;
+  const parts = [
+    o.outcome.blocked ? t('oc_blocked', { n: o.outcome.blocked }) : '',
+    o.outcome.interrupted ? t('oc_interrupted', { n: o.outcome.interrupted }) : '',
+  ].filter(Boolean);
+  return parts.length ? <span class="sched-outcome">{parts.join('; ')}</span> : null;
 }

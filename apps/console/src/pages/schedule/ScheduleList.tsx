@@ -2,36 +2,31 @@ import { useState } from 'preact/hooks';
 import { api } from '../../core/api';
 import { useLang, useT } from '../../core/i18n';
 import { common } from '../../core/messages';
-import { useSession } from '../../core/session';
 import { Badge, Button, Empty, Modal, toast, toastError } from '../../ui/components';
-import type { Names } from './block-info';
+import { OwnerTag, type Names } from './block-info';
 import type { CommuneData } from './data';
 import { Glyph } from './glyphs';
 import { messages } from './messages';
-import {
-  contentName,
-  describeSchedule,
-  describeTarget,
-  mayUsePriority,
-  priorityLabel,
-} from './schedule-text';
-import type { ScheduleView } from './types';
+import { contentName, describeSchedule, describeTarget, ownerOf, priorityLabel } from './schedule-text';
+import type { WeekScheduleView } from './types';
 
-type Pending = { kind: 'delete' | 'disable' | 'enable'; schedule: ScheduleView };
+type Pending = { kind: 'delete' | 'disable' | 'enable'; schedule: WeekScheduleView };
 
-/** Every schedule of the commune, with edit, enable/disable and delete (each confirmed). */
+/**
+ * Every schedule sounding in the commune (its own, and the district's and province's reaching it), with
+ * edit, enable/disable and delete (each confirmed) where the server says the person may.
+ */
 export function ScheduleList(props: {
-  schedules: ScheduleView[];
+  schedules: WeekScheduleView[];
   commune: CommuneData | null;
   names: Names;
   canWrite: boolean;
-  onEdit: (schedule: ScheduleView) => void;
+  onEdit: (schedule: WeekScheduleView) => void;
   onChanged: () => void;
 }) {
   const t = useT(messages);
   const c = useT(common);
   const lang = useLang();
-  const { me } = useSession();
   const [pending, setPending] = useState<Pending | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -83,7 +78,8 @@ export function ScheduleList(props: {
             </thead>
             <tbody>
               {props.schedules.map((s) => {
-                const editable = props.canWrite && mayUsePriority(me, s.priority);
+                const editable = props.canWrite && s.editable;
+                const owner = ownerOf(t, lang, s);
                 const conflicts = s.clashes.filter((x) => x.kind === 'conflict').length;
                 const preempted = s.clashes.filter((x) => x.kind === 'preempted').length;
                 return (
@@ -91,10 +87,11 @@ export function ScheduleList(props: {
                     <td>
                       <strong>{s.title}</strong>
                       <div class="muted">{contentName(t, s, props.names.media, props.names.programs)}</div>
+                      <OwnerTag owner={owner} long />
                     </td>
                     <td>{describeSchedule(t, s, lang)}</td>
                     <td>
-                      {commune
+                      {commune && s.target
                         ? describeTarget(t, s.target, commune.unit.id, commune.villages, commune.clusters)
                         : ''}
                       <div class="muted">{t('clusterCount', { n: s.clusterCount })}</div>
@@ -146,7 +143,9 @@ export function ScheduleList(props: {
                             </Button>
                           </div>
                         ) : (
-                          <span class="muted">{t('cannotEditPriority')}</span>
+                          <span class="muted">
+                            {owner && !s.inScope ? t('readOnlyAbove') : t('cannotEditPriority')}
+                          </span>
                         )}
                       </td>
                     ) : null}

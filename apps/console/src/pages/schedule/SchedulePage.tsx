@@ -30,8 +30,7 @@ import { OccurrenceDialog } from './OccurrenceDialog';
 import { defaultStart } from './schedule-form';
 import { ScheduleEditor } from './ScheduleEditor';
 import { ScheduleList } from './ScheduleList';
-import { mayUsePriority } from './schedule-text';
-import type { CalendarOccurrence, ScheduleView } from './types';
+import type { CalendarOccurrence, ScheduleView, WeekScheduleView } from './types';
 import { WeekGrid } from './WeekGrid';
 import './schedule.css';
 
@@ -49,6 +48,11 @@ function sameBlock(a: Block<CalendarOccurrence>, b: Block<CalendarOccurrence>): 
     Math.floor(a.startMin / 60) === Math.floor(b.startMin / 60) &&
     (a.items.length > 1 || b.items.length > 1 || x.occurrence.originalStart === y.occurrence.originalStart)
   );
+}
+
+/** The editor's view of a calendar schedule (only editable ones, which always come with their target). */
+function editableView(s: WeekScheduleView): ScheduleView | null {
+  return s.editable && s.target ? { ...s, target: s.target } : null;
 }
 
 function useMediaQuery(query: string): boolean {
@@ -161,9 +165,11 @@ export function SchedulePage(_props: { params: RouteParams }) {
     setNow(Date.now());
     week.reload();
   };
-  const openEditor = (schedule: ScheduleView | null) => {
+  const openEditor = (schedule: WeekScheduleView | null) => {
+    const view = schedule ? editableView(schedule) : null;
+    if (schedule && !view) return;
     setOpenBlock(null);
-    setEditing({ schedule });
+    setEditing({ schedule: view });
   };
   const unitName = communeData.data?.unit.name ?? me.scope?.name ?? '';
   const nowLocal = localDateTimeOf(now, config.timeZone);
@@ -288,7 +294,7 @@ export function SchedulePage(_props: { params: RouteParams }) {
         commune={communeData.data ?? null}
         names={names}
         now={now}
-        canEdit={Boolean(shownBlock && canWrite && mayUsePriority(me, shownBlock.items[0].schedule.priority))}
+        canEdit={Boolean(shownBlock && canWrite && shownBlock.items[0].schedule.editable)}
         onClose={() => setOpenBlock(null)}
         onEdit={(o) => openEditor(o.schedule)}
         onChanged={refresh}

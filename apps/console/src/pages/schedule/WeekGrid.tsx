@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import { config } from '../../core/config';
 import { useLang, useT, type Lang } from '../../core/i18n';
 import { firstHour, localDateOf, localMinuteOf, weekDates, type Block } from './calendar';
-import { blockInfo, Marks, ReadinessTag, type Names } from './block-info';
+import { blockInfo, Marks, OwnerTag, ReadinessTag, type Names } from './block-info';
 import { messages } from './messages';
 import { weekdayName } from './schedule-text';
 import type { CalendarOccurrence } from './types';
@@ -129,7 +129,9 @@ function GridBlock(props: {
         type="button"
         class={`sched-occ prio-${info.priorityKey}${info.marks.disabled ? ' is-disabled' : ''}${
           info.readiness?.kind === 'skipped' ? ' is-skipped' : ''
-        }${info.marks.conflict ? ' has-conflict' : ''}${info.marks.preempted ? ' is-preempted' : ''}`}
+        }${info.marks.conflict ? ' has-conflict' : ''}${info.marks.preempted ? ' is-preempted' : ''}${
+          info.owner ? ' is-above' : ''
+        }`}
         aria-label={info.aria}
         title={info.aria}
         data-schedule={block.items[0].schedule.id}
@@ -141,6 +143,7 @@ function GridBlock(props: {
           <span class="sched-occ-title">{info.title}</span>
         </span>
         <span class="sched-occ-line sched-occ-meta">
+          <OwnerTag owner={info.owner} />
           <Marks t={t} marks={info.marks} compact={block.lanes > 1} />
           <ReadinessTag t={t} readiness={info.readiness} />
         </span>

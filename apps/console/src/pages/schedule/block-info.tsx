@@ -12,7 +12,7 @@ import {
 } from './calendar';
 import { Glyph, type GlyphName } from './glyphs';
 import type { MessageKey } from './messages';
-import { contentName, priorityLabel } from './schedule-text';
+import { contentName, ownerOf, priorityLabel } from './schedule-text';
 import type { CalendarOccurrence } from './types';
 
 type T = Translate<MessageKey>;
@@ -32,6 +32,8 @@ export interface BlockInfo {
   readiness: Readiness | null;
   readinessText: string;
   marks: ClashMarks & { disabled: boolean };
+  /** Set by the district or province above: who, short and in full. */
+  owner: { short: string; long: string } | null;
   count: number;
   aria: string;
 }
@@ -74,10 +76,13 @@ export function blockInfo(
   const what = contentName(t, s, names.media, names.programs);
   const priority = priorityLabel(t, s.priority);
   const rText = readiness ? readinessText(t, readiness) : '';
+  const owner = ownerOf(t, lang, s);
   const markTexts = (['conflict', 'preempted', 'preempts', 'disabled'] as const)
     .filter((k) => marks[k])
     .map((k) => t(`mkl_${k}` as MessageKey));
-  const state = [count > 1 ? t('times', { n: count }) : '', rText, ...markTexts].filter(Boolean).join('. ');
+  const state = [owner?.long ?? '', count > 1 ? t('times', { n: count }) : '', rText, ...markTexts]
+    .filter(Boolean)
+    .join('. ');
   return {
     time,
     title: s.title,
@@ -87,6 +92,7 @@ export function blockInfo(
     readiness,
     readinessText: rText,
     marks,
+    owner,
     count,
     aria: t('occAria', { time, title: s.title, what, priority, state }),
   };
@@ -119,6 +125,16 @@ export function ReadinessTag(props: { t: T; readiness: Readiness | null }) {
     <span class={`sched-ready sched-ready-${tone}`} data-readiness={props.readiness.kind}>
       <Glyph name={READINESS_GLYPH[props.readiness.kind]} size={12} />
       {readinessText(props.t, props.readiness)}
+    </span>
+  );
+}
+
+/** "Lịch của huyện": a schedule the commune receives from above (words, not colour). */
+export function OwnerTag(props: { owner: BlockInfo['owner']; long?: boolean }) {
+  if (!props.owner) return null;
+  return (
+    <span class="sched-owner" title={props.owner.long}>
+      {props.long ? props.owner.long : props.owner.short}
     </span>
   );
 }

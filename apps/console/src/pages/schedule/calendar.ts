@@ -394,3 +394,31 @@ export function toCalendarItems<
     }),
   );
 }
+
+// ---- from the calendar endpoint's one answer to the per-schedule shape the views use ----
+
+/**
+ * Groups the calendar's occurrences (ordered by start) under their schedules (in the answer's order),
+ * each schedule carrying every clash of its occurrences in the range, and a map of them by
+ * occurrence. Occurrences of a schedule the answer does not list are left out.
+ */
+export function weeksOf<
+  S extends { id: string },
+  O extends { scheduleId: string; relations: readonly C[] },
+  C extends ClashLike & { scheduleId: string; from: string },
+>(schedules: readonly S[], occurrences: readonly O[]) {
+  const weeks = schedules.map((schedule) => ({
+    schedule: { ...schedule, clashes: [] as C[] },
+    occurrences: [] as O[],
+    clashes: new Map<number, C[]>(),
+  }));
+  const byId = new Map(weeks.map((w) => [w.schedule.id, w]));
+  for (const o of occurrences) {
+    const week = byId.get(o.scheduleId);
+    if (!week) continue;
+    week.occurrences.push(o);
+    week.schedule.clashes.push(...o.relations);
+  }
+  for (const week of weeks) week.clashes = clashesByOccurrence(week.schedule.clashes);
+  return weeks;
+}

@@ -1,33 +1,18 @@
-/** Loading what the schedule page shows: the commune's registry, the library, and one week of schedules. */
-import { useRef } from 'preact/hooks';
-import { api, ApiError, type Page } from '../../core/api';
+/** Loading what the schedule page shows: the commune's registry, the library, and one week of its calendar. */
+import { api, type Page } from '../../core/api';
 import { config } from '../../core/config';
 import { useAsync } from '../../core/hooks';
-import { clashesByOccurrence, weekWindow } from './calendar';
+import { weekWindow, weeksOf } from './calendar';
 import type {
+  CalendarResponse,
   ClusterRow,
   MediaRow,
-  OccurrenceView,
   ProgramRow,
-  ScheduleView,
   UnitDetail,
   UnitRef,
   WeekSchedule,
+  WeekScheduleView,
 } from './types';
-
-/** Runs `work` over `items` with at most `limit` requests in flight. */
-async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await work(items[i]);
-    }
-  });
-  await Promise.all(runners);
-  return out;
-}
 
 export interface CommuneData {
   unit: UnitDetail;
@@ -71,56 +56,31 @@ export function useLibrary() {
 }
 
 export interface WeekData {
-  schedules: ScheduleView[];
+  /** Every schedule sounding in the commune this week (also those owned above it), with its clashes. */
+  schedules: WeekScheduleView[];
   weeks: WeekSchedule[];
   loadedAt: number;
 }
 
-/** Clashes come from each schedule's detail view; they change only when some schedule does (or hours pass). */
-const DETAILS_TTL_MS = 5 * 60_000;
-
 /**
- * The commune's schedules, each with its occurrences of the week (readiness and plays) and its clashes
- * (the detail view computes them; the list does not). A refresh asks again for the list and the
- * occurrences; the details only when a schedule changed.
+ * The commune's week in one request: every occurrence of every schedule reaching its clusters (the
+ * district's and province's included), with readiness, plays, clashes and preemption on its clusters.
  */
 export function useWeek(communeId: string | null, monday: string) {
-  const details = useRef<{ signature: string; at: number; byId: Map<string, ScheduleView> } | null>(null);
   return useAsync<WeekData | null>(
     async (signal) => {
       if (!communeId) return null;
-      const list = await api.get<Page<ScheduleView>>(
-        '/schedules',
-        { unitId: communeId, pageSize: 500 },
+      const window = weekWindow(monday, config.timeZone);
+      const answer = await api.get<CalendarResponse>(
+        '/schedules/calendar',
+        {
+          unitId: communeId,
+          from: new Date(window.from).toISOString(),
+          to: new Date(window.to).toISOString(),
+        },
         signal,
       );
-      const signature = `${communeId}|${list.items.map((s) => `${s.id}:${s.revision}`).join(',')}`;
-      const cached = details.current;
-      const reuse = cached && cached.signature === signature && Date.now() - cached.at < DETAILS_TTL_MS;
-      const byId = reuse ? cached.byId : new Map<string, ScheduleView>();
-      const window = weekWindow(monday, config.timeZone);
-      const from = new Date(window.from).toISOString();
-      const to = new Date(window.to).toISOString();
-      const loaded = await pool(list.items, 6, async (s): Promise<WeekSchedule | null> => {
-        try {
-          const known = byId.get(s.id);
-          const [detail, occurrences] = await Promise.all([
-            known ??
-              (s.enabled
-                ? api.get<ScheduleView>(`/schedules/${s.id}`, undefined, signal)
-                : Promise.resolve(s)),
-            api.get<OccurrenceView[]>(`/schedules/${s.id}/occurrences`, { from, to }, signal),
-          ]);
-          byId.set(s.id, detail);
-          return { schedule: detail, occurrences, clashes: clashesByOccurrence(detail.clashes) };
-        } catch (err) {
-          // Deleted by someone else since the list was read: leave it out.
-          if (err instanceof ApiError && err.status === 404) return null;
-          throw err;
-        }
-      });
-      if (!reuse) details.current = { signature, at: Date.now(), byId };
-      const weeks = loaded.filter((w): w is WeekSchedule => w !== null);
+      const weeks: WeekSchedule[] = weeksOf(answer.schedules, answer.occurrences);
       return { schedules: weeks.map((w) => w.schedule), weeks, loadedAt: Date.now() };
     },
     [communeId, monday],

@@ -123,7 +123,7 @@ export const messages = defineMessages({
     unknownMedia: '(nội dung không còn trong thư viện)',
     program: 'Chương trình: {name}',
     // schedule list
-    listHeading: 'Các lịch phát của xã',
+    listHeading: 'Các lịch phát tại xã',
     skipCalendar: 'Bỏ qua lịch tuần, đến danh sách các lịch phát',
     colName: 'Tên lịch',
     colRepeat: 'Thời gian phát',
@@ -220,6 +220,17 @@ export const messages = defineMessages({
     summaryNotReady: '{n} lượt trong 24 giờ tới chưa sẵn sàng',
     summaryAllReady: 'Các lượt trong 24 giờ tới đều sẵn sàng',
     cannotEditPriority: 'Lịch có mức ưu tiên cao hơn quyền của bạn: chỉ xem.',
+    // schedules owned above the commune
+    owner: 'Đơn vị lập lịch',
+    ownerLong: 'Lịch của {name}',
+    ownerOfType: 'Lịch của {type}',
+    owner_province: 'Lịch của tỉnh',
+    owner_district: 'Lịch của huyện',
+    owner_other: 'Lịch của cấp trên',
+    readOnlyAbove: 'Lịch của cấp trên: chỉ xem.',
+    readOnlyAboveNote: 'Lịch này do {name} lập. Bạn xem được nhưng không sửa hay bỏ qua được.',
+    oc_blocked: 'Không phát trên {n} cụm loa',
+    oc_interrupted: 'Bị cắt ngang trên {n} cụm loa',
   },
   en: {
     title: 'Schedule',
@@ -336,7 +347,7 @@ export const messages = defineMessages({
     tg_groups: '{n} cluster groups',
     unknownMedia: '(no longer in the library)',
     program: 'Programme: {name}',
-    listHeading: 'Schedules of the commune',
+    listHeading: 'Schedules playing in the commune',
     skipCalendar: 'Skip the week, go to the list of schedules',
     colName: 'Name',
     colRepeat: 'When',
@@ -431,6 +442,17 @@ export const messages = defineMessages({
     summaryNotReady: '{n} in the next 24 hours not ready',
     summaryAllReady: 'Everything in the next 24 hours is ready',
     cannotEditPriority: 'This schedule’s priority is above yours: read only.',
+    // schedules owned above the commune
+    owner: 'Set by',
+    ownerLong: 'Schedule of {name}',
+    ownerOfType: 'Schedule of the {type}',
+    owner_province: 'Province schedule',
+    owner_district: 'District schedule',
+    owner_other: 'Higher-level schedule',
+    readOnlyAbove: 'Set by a higher level: read only.',
+    readOnlyAboveNote: 'This schedule is set by {name}. You can see it but not change or skip it.',
+    oc_blocked: 'Does not play on {n} cluster(s)',
+    oc_interrupted: 'Cut short on {n} cluster(s)',
   },
 });
 

@@ -64,7 +64,11 @@ function weekdayOfLocal(start: string): number {
 }
 
 /** "Hằng tuần vào Thứ Hai, lúc 06:00, từ 1/12/2026 đến 31/5/2027". */
-export function describeSchedule(t: T, s: ScheduleView, lang: Lang): string {
+export function describeSchedule(
+  t: T,
+  s: Pick<ScheduleView, 'rrule' | 'start' | 'validFrom' | 'validUntil'>,
+  lang: Lang,
+): string {
   const base = describeRepeat(t, parseRrule(s.rrule), s.start, lang);
   const limits: string[] = [];
   if (s.rrule) {
@@ -97,12 +101,31 @@ export function describeTarget(
   return parts.join('; ');
 }
 
+/**
+ * Who set a schedule owned above the commune: short ("Lịch của huyện", "Lịch của thành phố" — the unit's
+ * own kind in Vietnamese, its level in English) and with the unit's name.
+ */
+export function ownerOf(
+  t: T,
+  lang: Lang,
+  s: { fromAbove: boolean; ownerLevel: string; ownerName: string; ownerType?: string | null },
+): { short: string; long: string } | null {
+  if (!s.fromAbove) return null;
+  const level = s.ownerLevel === 'province' || s.ownerLevel === 'district' ? s.ownerLevel : 'other';
+  const short =
+    lang === 'vi' && s.ownerType
+      ? t('ownerOfType', { type: s.ownerType.toLocaleLowerCase('vi') })
+      : t(`owner_${level}` as MessageKey);
+  return { short, long: s.ownerName ? t('ownerLong', { name: s.ownerName }) : short };
+}
+
 export function contentName(
   t: T,
-  s: Pick<ScheduleView, 'assetId' | 'programId'>,
+  s: Pick<ScheduleView, 'assetId' | 'programId'> & { contentName?: string | null },
   media: ReadonlyMap<string, string>,
   programs: ReadonlyMap<string, string>,
 ): string {
+  if (s.contentName) return s.programId ? t('program', { name: s.contentName }) : s.contentName;
   if (s.programId) {
     const name = programs.get(s.programId);
     return name ? t('program', { name }) : t('unknownMedia');

@@ -103,12 +103,53 @@ export interface ProgramRow {
   ready: boolean;
 }
 
+/** A schedule as the calendar endpoint gives it: also those owned above the commune (read only). */
+export interface CalendarSchedule extends Omit<ScheduleView, 'target' | 'clashes'> {
+  /** null for a schedule owned outside my scope. */
+  target: Target | null;
+  ownerName: string;
+  ownerLevel: string;
+  /** "Huyện", "Thành phố", "Tỉnh" … (Vietnamese: names the owner's kind in Vietnamese labels). */
+  ownerType: string | null;
+  /** Owned by the district or province above the commune shown. */
+  fromAbove: boolean;
+  inScope: boolean;
+  /** The server's verdict: scope, permission and priority allow changing it. */
+  editable: boolean;
+  contentName: string | null;
+}
+
+/** A clash of one occurrence with another on the commune's clusters. */
+export interface CalendarRelation extends ClashView {
+  otherOccurrenceId: string;
+}
+
+export interface CalendarOccurrenceView extends OccurrenceView {
+  scheduleId: string;
+  /** plays | preempted | blocked | skipped | disabled, by the preemption rule on the commune's clusters. */
+  state: string;
+  outcome: { plays: number; interrupted: number; blocked: number };
+  relations: CalendarRelation[];
+}
+
+/** GET /schedules/calendar: everything that sounds in a unit over a range, in one answer. */
+export interface CalendarResponse {
+  unit: { id: string; name: string; level: string };
+  from: string;
+  to: string;
+  schedules: CalendarSchedule[];
+  occurrences: CalendarOccurrenceView[];
+}
+
+/** A calendar schedule with the clashes of its occurrences this week (for the list of schedules). */
+export type WeekScheduleView = CalendarSchedule & { clashes: CalendarRelation[] };
+
 /** A schedule with what the calendar needs for one week. */
 export interface WeekSchedule {
-  schedule: ScheduleView;
-  occurrences: OccurrenceView[];
+  schedule: WeekScheduleView;
+  occurrences: CalendarOccurrenceView[];
   /** Clashes by the original start (epoch ms) of this schedule's occurrence. */
-  clashes: Map<number, ClashView[]>;
+  clashes: Map<number, CalendarRelation[]>;
 }
 
 /** One occurrence as the calendar places it. */
@@ -117,7 +158,7 @@ export interface CalendarOccurrence {
   group: string;
   start: number;
   end: number;
-  occurrence: OccurrenceView;
-  schedule: ScheduleView;
-  clashes: ClashView[];
+  occurrence: CalendarOccurrenceView;
+  schedule: WeekScheduleView;
+  clashes: CalendarRelation[];
 }
