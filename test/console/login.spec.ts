@@ -24,7 +24,7 @@ describe('console: sign-in and role-aware navigation (Chromium)', () => {
     await signIn(page, env.server.url(''), env.admin.username, env.admin.password);
     const menu = page.getByRole('navigation', { name: 'Danh mục' });
     for (const item of ['Cụm loa', 'Lịch phát', 'Cảnh báo', 'Người dùng', 'Khoá API'])
-      await expect(menu.getByRole('link', { name: item }).isVisible()).resolves.toBe(true);
+      await expect(menu.getByRole('link', { name: item, exact: true }).isVisible()).resolves.toBe(true);
     await context.close();
     expect(errors).toEqual([]);
   });

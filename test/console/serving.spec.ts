@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { brotliDecompressSync } from 'node:zlib';
+import type { ConsoleManifest } from '../../apps/console/build';
 import { startTestServer, type TestServer } from '../support/test-server';
 
 describe('the web console is served at /', () => {
@@ -56,6 +57,39 @@ describe('the web console is served at /', () => {
     expect((await fetch(server.url('/assets/nope-123.js'))).status).toBe(404);
     expect((await fetch(server.url('/assets/..%2f..%2fpackage.json'))).status).toBe(404);
     expect((await fetch(server.url('/assets/../manifest.json'))).status).not.toBe(200);
+  });
+
+  it('serves the code-split chunks under /assets/chunks/, preloads the first load’s, lists them all', async () => {
+    const index = await (await html('/')).text();
+    const manifest = JSON.parse(
+      await readFile(join(process.env.CONSOLE_DIR!, 'manifest.json'), 'utf8'),
+    ) as ConsoleManifest;
+    // The chunks the entry imports statically are preloaded; the pages are not.
+    expect(manifest.entryChunks.length).toBeGreaterThan(0);
+    for (const chunk of manifest.entryChunks) expect(index).toContain(`rel="modulepreload" href="/${chunk}"`);
+    const pages = manifest.assets.filter((a) => /^assets\/chunks\/FleetPage-[A-Z0-9]+\.js$/.test(a.file));
+    expect(pages).toHaveLength(1);
+    expect(pages[0].firstLoad).toBeUndefined();
+    expect(index).not.toContain('FleetPage');
+
+    for (const file of [...manifest.entryChunks, pages[0].file]) {
+      const res = await fetch(server.url(`/${file}`), { headers: { 'accept-encoding': 'gzip' } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toContain('text/javascript');
+      expect(res.headers.get('content-encoding')).toBe('gzip');
+      expect(res.headers.get('cache-control')).toContain('immutable');
+      const onDisk = await readFile(join(process.env.CONSOLE_DIR!, file));
+      expect(Buffer.from(await res.arrayBuffer()).equals(onDisk)).toBe(true);
+    }
+    // The first load counts index.html, the entry's js and css and its static chunks, nothing else.
+    const first = manifest.assets.filter((a) => a.firstLoad).map((a) => a.file);
+    expect(first.sort()).toEqual(
+      ['index.html', manifest.entry.js, manifest.entry.css, ...manifest.entryChunks].sort(),
+    );
+    expect(manifest.firstLoadBrotliBytes).toBe(
+      manifest.assets.filter((a) => a.firstLoad).reduce((sum, a) => sum + (a.brotli || a.bytes), 0),
+    );
+    expect((await fetch(server.url('/assets/chunks/nope-123.js'))).status).toBe(404);
   });
 
   it('leaves the server’s own paths alone', async () => {

@@ -1,22 +1,7 @@
 import type { FunctionComponent } from 'preact';
 import type { common } from './core/messages';
 import type { IconName } from './ui/icons';
-import { OverviewPage } from './pages/overview/OverviewPage';
-import { FleetPage } from './pages/fleet/FleetPage';
-import { ClusterPage } from './pages/fleet/ClusterPage';
-import { MediaPage } from './pages/media/MediaPage';
-import { SchedulePage } from './pages/schedule/SchedulePage';
-import { LivePage } from './pages/live/LivePage';
-import { EmergencyPage } from './pages/emergency/EmergencyPage';
-import { AlertsPage } from './pages/alerts/AlertsPage';
-import { WorkOrdersPage } from './pages/workorders/WorkOrdersPage';
-import { ReportsPage } from './pages/reports/ReportsPage';
-import { AuditPage } from './pages/audit/AuditPage';
-import { UsersPage } from './pages/admin/UsersPage';
-import { ApiKeysPage } from './pages/admin/ApiKeysPage';
-import { AccountPage } from './pages/admin/AccountPage';
-import { RegistryPage } from './pages/registry/RegistryPage';
-import { SettingsPage } from './pages/settings/SettingsPage';
+import { lazyPage } from './core/lazy';
 
 export type RouteParams = Record<string, string>;
 type NavKey = keyof (typeof common)['vi'];
@@ -32,67 +17,101 @@ export interface RouteDef {
 
 /** Every page of the console, in menu order. Paths stay clear of the server's own (/api, /live/…, /media/r). */
 export const ROUTES: RouteDef[] = [
-  { path: '/', component: OverviewPage, nav: { label: 'navOverview', icon: 'overview' } },
+  {
+    path: '/',
+    component: lazyPage(() => import('./pages/overview/OverviewPage').then((m) => m.OverviewPage)),
+    nav: { label: 'navOverview', icon: 'overview' },
+  },
   {
     path: '/fleet',
-    component: FleetPage,
+    component: lazyPage(() => import('./pages/fleet/FleetPage').then((m) => m.FleetPage)),
     permission: 'clusters.read',
     nav: { label: 'navFleet', icon: 'speaker' },
   },
-  { path: '/fleet/:id', component: ClusterPage, permission: 'clusters.read' },
+  {
+    path: '/fleet/:id',
+    component: lazyPage(() => import('./pages/fleet/ClusterPage').then((m) => m.ClusterPage)),
+    permission: 'clusters.read',
+  },
   {
     path: '/library',
-    component: MediaPage,
+    component: lazyPage(() => import('./pages/media/MediaPage').then((m) => m.MediaPage)),
     permission: 'media.read',
     nav: { label: 'navMedia', icon: 'music' },
   },
   {
     path: '/schedule',
-    component: SchedulePage,
+    component: lazyPage(() => import('./pages/schedule/SchedulePage').then((m) => m.SchedulePage)),
     permission: 'schedules.read',
     nav: { label: 'navSchedule', icon: 'calendar' },
   },
   {
+    path: '/play-log',
+    component: lazyPage(() => import('./pages/playlog/PlayLogPage').then((m) => m.PlayLogPage)),
+    permission: 'playlogs.read',
+    nav: { label: 'navPlayLog', icon: 'log' },
+  },
+  {
     path: '/on-air',
-    component: LivePage,
+    component: lazyPage(() => import('./pages/live/LivePage').then((m) => m.LivePage)),
     permission: 'live.broadcast',
     nav: { label: 'navLive', icon: 'mic' },
   },
   {
     path: '/emergency',
-    component: EmergencyPage,
+    component: lazyPage(() => import('./pages/emergency/EmergencyPage').then((m) => m.EmergencyPage)),
     permission: 'broadcasts.emergency',
     nav: { label: 'navEmergency', icon: 'siren' },
   },
   {
     path: '/alerts',
-    component: AlertsPage,
+    component: lazyPage(() => import('./pages/alerts/AlertsPage').then((m) => m.AlertsPage)),
     permission: 'alerts.read',
     nav: { label: 'navAlerts', icon: 'alert' },
   },
   {
     path: '/work-orders',
-    component: WorkOrdersPage,
+    component: lazyPage(() => import('./pages/workorders/WorkOrdersPage').then((m) => m.WorkOrdersPage)),
     permission: 'workorders.read',
     nav: { label: 'navWorkOrders', icon: 'wrench' },
   },
   {
+    path: '/registry',
+    component: lazyPage(() => import('./pages/registry/RegistryPage').then((m) => m.RegistryPage)),
+    permission: 'clusters.write',
+    nav: { label: 'navRegistry', icon: 'radio' },
+  },
+  {
+    path: '/settings',
+    component: lazyPage(() => import('./pages/settings/SettingsPage').then((m) => m.SettingsPage)),
+    permission: 'health.configure',
+    nav: { label: 'navSettings', icon: 'sliders' },
+  },
+  {
     path: '/reports',
-    component: ReportsPage,
+    component: lazyPage(() => import('./pages/reports/ReportsPage').then((m) => m.ReportsPage)),
     permission: 'reports.read',
     nav: { label: 'navReports', icon: 'chart' },
   },
-  { path: '/audit', component: AuditPage, permission: 'audit.read', nav: { label: 'navAudit', icon: 'log' } },
+  {
+    path: '/audit',
+    component: lazyPage(() => import('./pages/audit/AuditPage').then((m) => m.AuditPage)),
+    permission: 'audit.read',
+    nav: { label: 'navAudit', icon: 'log' },
+  },
   {
     path: '/users',
-    component: UsersPage,
+    component: lazyPage(() => import('./pages/admin/UsersPage').then((m) => m.UsersPage)),
     permission: 'users.read',
     nav: { label: 'navUsers', icon: 'users' },
   },
-  { path: '/account', component: AccountPage },
+  {
+    path: '/account',
+    component: lazyPage(() => import('./pages/admin/AccountPage').then((m) => m.AccountPage)),
+  },
   {
     path: '/api-keys',
-    component: ApiKeysPage,
+    component: lazyPage(() => import('./pages/admin/ApiKeysPage').then((m) => m.ApiKeysPage)),
     permission: 'api_keys.manage',
     nav: { label: 'navApiKeys', icon: 'key' },
   },

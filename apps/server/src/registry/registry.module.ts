@@ -16,6 +16,7 @@ import { StationsController } from './stations/stations.controller';
 import { ClustersRepository } from './clusters/clusters.repository';
 import { ClustersService } from './clusters/clusters.service';
 import { ClustersController } from './clusters/clusters.controller';
+import { ClusterMapService } from './clusters/cluster-map.service';
 import { ClusterStreamController } from './clusters/cluster-stream.controller';
 import { ClusterImportService } from './clusters/cluster-import.service';
 import { ClusterImportController } from './clusters/cluster-import.controller';
@@ -53,6 +54,7 @@ import { ClusterImportController } from './clusters/cluster-import.controller';
     StationsService,
     ClustersRepository,
     ClustersService,
+    ClusterMapService,
     ClusterImportService,
   ],
   exports: [RegistryCoreModule, ProvinceImportService, ClustersService],

@@ -57,7 +57,7 @@ export function FleetPage(_props: { params: RouteParams }) {
     query.get('view') === 'list' ? 'list' : query.get('view') === 'map' ? 'map' : defaultView();
   const clusters = useAsync((signal) => loadAllClusters(signal), []);
   const all = clusters.data ?? [];
-  // Live refresh: every 15 s, less often for a whole province (the full list is re-read each time).
+  // Live refresh: every 15 s, less often for a whole province (the whole set is re-read; 304 if unchanged).
   useInterval(() => !clusters.loading && clusters.reload(), all.length > 1000 ? 60_000 : 15_000);
 
   const base = useMemo(() => filterBase(all, filters), [all, query.toString()]);

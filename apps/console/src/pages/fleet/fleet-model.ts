@@ -11,8 +11,9 @@ export interface UnitRefLite {
 }
 
 export interface ClusterVitals {
-  at: string;
-  network: string;
+  /** In the list's view, not in the compact one the fleet page reads (GET /clusters/map). */
+  at?: string;
+  network?: string;
   rsrp: number | null;
   rssi: number | null;
   powerSource: string;

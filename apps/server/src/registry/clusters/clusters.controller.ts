@@ -9,7 +9,10 @@ import {
   Patch,
   Post,
   Query,
+  Req,
+  Res,
 } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import {
   ApiBadRequestResponse,
   ApiConflictResponse,
@@ -18,12 +21,16 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import type { Page } from '../../common/pagination';
 import { CurrentPrincipal, RequirePermission } from '../../access/access.decorators';
 import type { Principal } from '../../access/scope';
 import { ClustersService } from './clusters.service';
+import { ClusterMapService } from './cluster-map.service';
+import { ClusterMapQuery, ClusterMapView } from './cluster-map.dto';
+import { sendCachedJson } from './cached-json';
 import {
   ClusterDetailView,
   ClusterPage,
@@ -38,7 +45,10 @@ import {
 @ApiTags('clusters')
 @Controller('api/v1/clusters')
 export class ClustersController {
-  constructor(private readonly clusters: ClustersService) {}
+  constructor(
+    private readonly clusters: ClustersService,
+    private readonly clusterMap: ClusterMapService,
+  ) {}
 
   @Get()
   @RequirePermission('clusters.read')
@@ -61,6 +71,31 @@ export class ClustersController {
     @Body() dto: CreateClusterDto,
   ): Promise<CreatedClusterView> {
     return this.clusters.create(principal, dto);
+  }
+
+  // Declared before GET :id, so that "map" is never taken for a cluster id.
+  @Get('map')
+  @RequirePermission('clusters.read')
+  @ApiOperation({
+    summary:
+      'Every cluster in my scope at once, compact (a row of values per cluster, unit names given once): for maps and whole-province lists',
+    description:
+      "The list's filters apply, without paging; rows come in code order. The answer carries a strong ETag and " +
+      '`Cache-Control: private, no-cache`: a request with `If-None-Match` gets 304 without a body while nothing ' +
+      'changed (registry or live state). Gzip-compressed when the client accepts it.',
+  })
+  @ApiOkResponse({
+    type: ClusterMapView,
+    headers: { ETag: { description: 'SHA-256 of the body', schema: { type: 'string' } } },
+  })
+  @ApiResponse({ status: 304, description: 'If-None-Match holds the current ETag: nothing changed' })
+  async map(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: ClusterMapQuery,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
+    await sendCachedJson(req, res, await this.clusterMap.view(principal, query));
   }
 
   @Get(':id')

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, Not, type EntityManager } from 'typeorm';
+import { DataSource, Not, type EntityManager, type SelectQueryBuilder } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Cluster, type ClusterKind, type ClusterLifecycle } from '@loa-xa/persistence';
 import { containsPattern, foldSql } from '../text-search';
@@ -11,7 +11,8 @@ import { whereInScope, type Scope } from '../../access/scope';
 export type NewCluster = Omit<Cluster, 'commune' | 'village' | 'station' | 'createdAt' | 'updatedAt'>;
 export type ClusterChanges = Partial<Omit<NewCluster, 'id' | 'kind'>>;
 
-export interface ClusterFilter {
+/** Which clusters: the list's filters without sorting and paging. */
+export interface ClusterConditions {
   scope: Scope | null;
   unitId?: string;
   stationId?: string;
@@ -21,10 +22,31 @@ export interface ClusterFilter {
   online?: { online: boolean; ids: string[] };
   ipConnected?: boolean;
   q?: string;
+}
+
+/** The compact view's conditions: its online filter is applied in memory (the rows are cached). */
+export type ClusterMapConditions = Omit<ClusterConditions, 'online'>;
+
+export interface ClusterFilter extends ClusterConditions {
   sort: ClusterSort;
   order: 'asc' | 'desc';
   page: number;
   pageSize: number;
+}
+
+/** A row of ClustersRepository.mapRows. */
+export interface ClusterMapDbRow {
+  id: string;
+  code: string;
+  name: string;
+  kind: ClusterKind;
+  lifecycle: ClusterLifecycle;
+  communeId: string;
+  communeName: string;
+  villageId: string | null;
+  villageName: string | null;
+  latitude: number | null;
+  longitude: number | null;
 }
 
 const SORT_PROPERTIES: Record<ClusterSort, string> = {
@@ -87,6 +109,64 @@ export class ClustersRepository {
       .createQueryBuilder('c')
       .innerJoinAndSelect('c.commune', 'commune')
       .leftJoinAndSelect('c.village', 'village');
+    this.where(query, filter);
+    const order = filter.order === 'desc' ? 'DESC' : 'ASC';
+    query.orderBy(SORT_PROPERTIES[filter.sort], order, 'NULLS LAST');
+    // Codes are unique: ties (same lifecycle, same day…) come in code order, and paging is stable.
+    if (filter.sort !== 'code') query.addOrderBy('c.code', order);
+    return query
+      .offset((filter.page - 1) * filter.pageSize)
+      .limit(filter.pageSize)
+      .getManyAndCount();
+  }
+
+  /**
+   * Every cluster the filter keeps, in code order, as plain rows with their commune's and village's names:
+   * one query and no entities, for the compact view of a whole province (GET /clusters/map).
+   */
+  mapRows(filter: ClusterMapConditions): Promise<ClusterMapDbRow[]> {
+    const query = this.mapQuery()
+      .select('c.id', 'id')
+      .addSelect('c.code', 'code')
+      .addSelect('c.name', 'name')
+      .addSelect('c.kind', 'kind')
+      .addSelect('c.lifecycle', 'lifecycle')
+      .addSelect('c.communeId', 'communeId')
+      .addSelect('commune.name', 'communeName')
+      .addSelect('c.villageId', 'villageId')
+      .addSelect('village.name', 'villageName')
+      .addSelect('c.latitude', 'latitude')
+      .addSelect('c.longitude', 'longitude');
+    return this.where(query, filter).orderBy('c.code', 'ASC').getRawMany<ClusterMapDbRow>();
+  }
+
+  /**
+   * A fingerprint of what mapRows would return, from one aggregate (no rows leave the database): how many
+   * rows, their latest change (every write sets updated_at) and a hash of their unit names.
+   */
+  async mapVersion(filter: ClusterMapConditions): Promise<string> {
+    const query = this.mapQuery()
+      .select('count(*)', 'n')
+      .addSelect('max(c.updated_at)', 'changed')
+      .addSelect(`sum(hashtext(commune.name || '/' || coalesce(village.name, '')))`, 'names');
+    const row = await this.where(query, filter).getRawOne<{ n: unknown; changed: unknown; names: unknown }>();
+    const changed = row?.changed instanceof Date ? row.changed.toISOString() : String(row?.changed);
+    return `${String(row?.n)}|${changed}|${String(row?.names)}`;
+  }
+
+  private mapQuery(): SelectQueryBuilder<Cluster> {
+    return this.dataSource
+      .getRepository(Cluster)
+      .createQueryBuilder('c')
+      .innerJoin('c.commune', 'commune')
+      .leftJoin('c.village', 'village');
+  }
+
+  /** The list's conditions (scope, unit, station, kind, lifecycle, online, FM link, text) on alias `c`. */
+  private where(
+    query: SelectQueryBuilder<Cluster>,
+    filter: ClusterMapConditions & Pick<ClusterConditions, 'online'>,
+  ): SelectQueryBuilder<Cluster> {
     whereInScope(query, filter.scope, 'commune.path');
     if (filter.unitId) {
       // A village is matched directly; any unit above a commune through the commune's path.
@@ -114,14 +194,7 @@ export class ClustersRepository {
         q: containsPattern(filter.q),
       });
     }
-    const order = filter.order === 'desc' ? 'DESC' : 'ASC';
-    query.orderBy(SORT_PROPERTIES[filter.sort], order, 'NULLS LAST');
-    // Codes are unique: ties (same lifecycle, same day…) come in code order, and paging is stable.
-    if (filter.sort !== 'code') query.addOrderBy('c.code', order);
-    return query
-      .offset((filter.page - 1) * filter.pageSize)
-      .limit(filter.pageSize)
-      .getManyAndCount();
+    return query;
   }
 
   async insert(cluster: NewCluster, manager: EntityManager): Promise<void> {
