@@ -1,11 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
-import { PLAY_EVENTS, PLAYOUT_SOURCES, type PlayEvent, type PlayoutSource } from '@loa-xa/protocol';
+import {
+  PLAY_EVENTS,
+  PLAYOUT_SOURCES,
+  PRIORITIES,
+  type PlayEvent,
+  type PlayoutSource,
+  type Priority,
+} from '@loa-xa/protocol';
 import type { PlayLogRow } from '@loa-xa/persistence';
 import { PageQuery } from '../common/pagination';
 import { IsDateOnly } from '../registry/validators';
 import { IsZonedInstant } from '../common/validation';
+import type { PlaybackName } from './play-log.repository';
 
 export class PlayLogQuery extends PageQuery {
   @ApiPropertyOptional({
@@ -118,8 +126,21 @@ export class PlayLogView {
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) commandId!: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) broadcastId!: string | null;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) liveSessionId!: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description:
+      'What played, for people: the title of the schedule, broadcast or live session (null when unnamed or deleted; not in CSV)',
+  })
+  title!: string | null;
+  @ApiProperty({
+    nullable: true,
+    enum: PRIORITIES,
+    description: 'Priority of that schedule, broadcast or live session (null when unknown)',
+  })
+  priority!: Priority | null;
 
-  static from(row: PlayLogRow): PlayLogView {
+  static from(row: PlayLogRow, named?: PlaybackName): PlayLogView {
     return {
       id: String(row.id),
       clusterId: row.clusterId,
@@ -143,6 +164,8 @@ export class PlayLogView {
       commandId: row.commandId,
       broadcastId: row.broadcastId,
       liveSessionId: row.liveSessionId,
+      title: named?.title ?? null,
+      priority: named?.priority ?? null,
     };
   }
 }

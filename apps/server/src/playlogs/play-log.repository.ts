@@ -2,9 +2,16 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type SelectQueryBuilder } from 'typeorm';
 import { AdminUnit, PlayLogRow, type PlayLogEvent, type PlayLogSource } from '@loa-xa/persistence';
+import type { Priority } from '@loa-xa/protocol';
 import { whereInScope, type Scope } from '../access/scope';
 import { RETIRED_LIFECYCLES } from '../registry/clusters/cluster-lifecycle';
 import type { CommuneInfo, CommuneLogCounts } from './play-log-summary';
+
+/** What a playback was, for people: its schedule's, broadcast's or live session's title and priority. */
+export interface PlaybackName {
+  title: string | null;
+  priority: Priority | null;
+}
 
 /** A unit filter, resolved: everything whose unit path is this path or lies below it. */
 export type UnitArea = Pick<AdminUnit, 'id' | 'level' | 'name' | 'path'>;
@@ -63,6 +70,51 @@ export class PlayLogRepository {
       .offset((page - 1) * pageSize)
       .limit(pageSize)
       .getManyAndCount();
+  }
+
+  /**
+   * The name of what each row played (key: row id): a schedule's title for an occurrence, a live session's
+   * for live, the broadcast's for a command (else, for a live relay, its session's). Rows without any are absent.
+   */
+  async playbackNames(rows: readonly PlayLogRow[]): Promise<Map<string, PlaybackName>> {
+    const lookup = async (table: string, ids: (string | null)[]) => {
+      const wanted = [...new Set(ids.filter((id): id is string => !!id))];
+      if (wanted.length === 0) return new Map<string, PlaybackName & { liveSessionId?: string | null }>();
+      const liveColumn = table === 'broadcast' ? ', t.live_session_id AS "liveSessionId"' : '';
+      const found = await this.dataSource
+        .createQueryBuilder()
+        .select(`t.id AS id, t.title AS title, t.priority AS priority${liveColumn}`)
+        .from(table, 't')
+        .where('t.id = ANY(CAST(:ids AS uuid[]))', { ids: wanted })
+        .getRawMany<PlaybackName & { id: string; liveSessionId?: string | null }>();
+      return new Map(found.map((f) => [f.id, f]));
+    };
+    const [schedules, broadcasts] = await Promise.all([
+      lookup(
+        'schedule',
+        rows.map((r) => r.scheduleId),
+      ),
+      lookup(
+        'broadcast',
+        rows.map((r) => r.broadcastId),
+      ),
+    ]);
+    const sessions = await lookup('live_session', [
+      ...rows.map((r) => r.liveSessionId),
+      ...[...broadcasts.values()].map((b) => b.liveSessionId ?? null),
+    ]);
+    const out = new Map<string, PlaybackName>();
+    for (const row of rows) {
+      const broadcast = row.broadcastId ? broadcasts.get(row.broadcastId) : undefined;
+      const found =
+        (row.scheduleId && schedules.get(row.scheduleId)) ||
+        (row.liveSessionId && sessions.get(row.liveSessionId)) ||
+        (broadcast?.title ? broadcast : undefined) ||
+        (broadcast?.liveSessionId && sessions.get(broadcast.liveSessionId)) ||
+        broadcast;
+      if (found) out.set(row.id, { title: found.title ?? null, priority: found.priority ?? null });
+    }
+    return out;
   }
 
   /** Every match in the filter's order, in chunks (keyset on time and id), for exports. */

@@ -31,7 +31,13 @@ export class PlayLogsService {
   async page(principal: Principal, query: PlayLogQuery): Promise<Page<PlayLogView>> {
     const filter = await this.filter(principal, query);
     const [rows, total] = await this.repository.page(filter, query.page, query.pageSize);
-    return { items: rows.map(PlayLogView.from), total, page: query.page, pageSize: query.pageSize };
+    const names = await this.repository.playbackNames(rows);
+    return {
+      items: rows.map((row) => PlayLogView.from(row, names.get(row.id))),
+      total,
+      page: query.page,
+      pageSize: query.pageSize,
+    };
   }
 
   /** Checks the query and returns every match in chunks (the filter is resolved before the first chunk). */

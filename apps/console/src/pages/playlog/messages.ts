@@ -20,7 +20,7 @@ export const messages = defineMessages({
     event: 'Kết quả',
     anyEvent: 'Mọi kết quả',
     event_finished: 'Phát trọn vẹn',
-    event_interrupted: 'Dừng giữa chừng (bị dừng, bị chèn ngang, bị ngắt)',
+    event_interrupted: 'Dừng giữa chừng (bị dừng, chèn ngang, ngắt)',
     event_failed: 'Không phát được',
     clear: 'Bỏ lọc',
     // summary
