@@ -152,7 +152,9 @@ describe('console: media library (Chromium)', () => {
     await page.getByLabel('Tìm theo tên').fill('họp');
     await page.getByRole('button', { name: 'Tìm kiếm' }).click();
     await page.waitForURL(/q=h%E1%BB%8Dp|q=họp/);
-    await expect(page.getByRole('row').filter({ hasText: 'Bản tin sáng' }).count()).resolves.toBe(0);
+    // The list reloads after the URL changes: wait for the other file to leave it.
+    await page.getByRole('row').filter({ hasText: 'Bản tin sáng' }).first().waitFor({ state: 'detached' });
+    await page.getByRole('row').filter({ hasText: 'Thông báo họp' }).first().waitFor();
 
     await page.getByRole('button', { name: 'Đổi tên: Thông báo họp' }).click();
     const rename = page.getByRole('dialog', { name: 'Đổi tên tệp âm thanh' });

@@ -62,7 +62,7 @@ export function DayList(props: {
                   class={`sched-agenda-item prio-${info.priorityKey}${info.marks.disabled ? ' is-disabled' : ''}${
                     info.readiness?.kind === 'skipped' ? ' is-skipped' : ''
                   }${info.owner ? ' is-above' : ''}`}
-                  aria-label={info.aria}
+                  title={info.aria}
                   data-schedule={block.items[0].schedule.id}
                   onClick={() => props.onOpen(block)}
                 >
@@ -81,6 +81,7 @@ export function DayList(props: {
                       <ReadinessTag t={t} readiness={info.readiness} />
                     </span>
                   </span>
+                  {info.srDetails ? <span class="sr-only">. {info.srDetails}</span> : null}
                 </button>
               </li>
             );

@@ -132,7 +132,6 @@ function GridBlock(props: {
         }${info.marks.conflict ? ' has-conflict' : ''}${info.marks.preempted ? ' is-preempted' : ''}${
           info.owner ? ' is-above' : ''
         }`}
-        aria-label={info.aria}
         title={info.aria}
         data-schedule={block.items[0].schedule.id}
         onClick={() => props.onOpen(block)}
@@ -150,6 +149,8 @@ function GridBlock(props: {
         <span class="sched-occ-line sched-occ-what">
           {info.priority} · {info.what}
         </span>
+        {/* The visible text names the button; marks drawn as glyphs only are spelled out here. */}
+        {info.srDetails ? <span class="sr-only">. {info.srDetails}</span> : null}
       </button>
     </li>
   );

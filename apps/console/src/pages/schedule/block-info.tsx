@@ -36,6 +36,8 @@ export interface BlockInfo {
   owner: { short: string; long: string } | null;
   count: number;
   aria: string;
+  /** Words a screen reader adds to the visible text: whose schedule it is and every mark in full. */
+  srDetails: string;
 }
 
 export function readinessText(t: T, r: Readiness): string {
@@ -95,6 +97,9 @@ export function blockInfo(
     owner,
     count,
     aria: t('occAria', { time, title: s.title, what, priority, state }),
+    srDetails: [owner?.long ?? '', count > 1 ? t('times', { n: count }) : '', ...markTexts]
+      .filter(Boolean)
+      .join('. '),
   };
 }
 

@@ -40,7 +40,7 @@ export function WorkOrderBoard(props: { orders: WorkOrder[]; onOpen: (order: Wor
                   <button
                     type="button"
                     class="wo-card"
-                    aria-label={t('openOrder', { code: o.code, title: o.title })}
+                    title={t('openOrder', { code: o.code, title: o.title })}
                     onClick={() => props.onOpen(o)}
                   >
                     <span class="wo-card-top">
