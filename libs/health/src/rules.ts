@@ -205,7 +205,8 @@ export const RULES: Record<RuleId, RuleDefinition> = {
     description:
       'The cluster is connected but has not acknowledged its latest manifest within raiseAfterS of it being published.',
     severity: 'minor',
-    params: damping(900, 0),
+    // Publish then acknowledge is the normal cycle on every schedule edit, not a cluster flapping.
+    params: damping(900, 0, 0),
   },
 };
 

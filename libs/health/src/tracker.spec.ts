@@ -8,6 +8,7 @@ import {
   forceResolve,
   type DampingParams,
 } from './tracker';
+import { defaultRules } from './settings';
 
 const PP: DampingParams = {
   raiseAfterS: 60,
@@ -61,6 +62,17 @@ describe('alert tracker', () => {
     // Last change (i = 9) cleared it at 90 s: flapping alerts wait flapClearS (300 s).
     expect(tick(t, 389 * S, P).actions).toEqual([]);
     expect(tick(t, 390 * S, P).actions).toEqual([{ type: 'resolve', clearedAt: 90 * S }]);
+  });
+
+  it('with the default rules, a manifest published and acknowledged on every schedule edit raises nothing', () => {
+    const params = defaultRules().manifest_unacked.params as unknown as DampingParams;
+    const t = newTracker(0);
+    // Ten edits 3 s apart, each acknowledged a second later: ten short unacknowledged spells.
+    for (let i = 0; i < 10; i++) {
+      expect(observe(t, true, i * 3 * S, i * 3 * S, params).actions).toEqual([]);
+      expect(observe(t, false, (i * 3 + 1) * S, (i * 3 + 1) * S, params).actions).toEqual([]);
+    }
+    expect(tick(t, 3600 * S, params).actions).toEqual([]);
   });
 
   it('with flapCount 0 a condition coming and going never counts as flapping', () => {

@@ -330,16 +330,19 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
     channel.timer.unref();
   }
 
-  /** Ends a session once, whoever asks: media first, then the clusters, the row, and the recording import. */
+  /**
+   * Ends a session once, whoever asks, then the row and the recording import. A stop (status ended) tells
+   * the clusters first, so they report "stopped" rather than a lost stream; a failure drops the media first.
+   */
   private finish(
     channel: LiveChannel,
     end: { status: 'ended' | 'failed'; reason: string; actor: Principal },
   ): Promise<unknown> {
     channel.finished ??= (async () => {
       const { session } = channel;
-      await channel.close(end.reason);
-      await channel.starting;
-      if (channel.broadcastId) {
+      const stopClusters = async () => {
+        await channel.starting;
+        if (!channel.broadcastId) return;
         try {
           await this.rollout.stop(channel.owner, {
             sessionId: session.id,
@@ -349,6 +352,13 @@ export class LiveService implements OnApplicationBootstrap, OnModuleDestroy {
         } catch (err) {
           this.logger.error({ err, sessionId: session.id }, 'stopping the live rollout failed');
         }
+      };
+      if (end.status === 'ended') {
+        await stopClusters();
+        await channel.close(end.reason);
+      } else {
+        await channel.close(end.reason);
+        await stopClusters();
       }
       const status = end.status === 'ended' && !channel.started && channel.lastError ? 'failed' : end.status;
       const failureReason =

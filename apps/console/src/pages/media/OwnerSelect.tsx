@@ -32,7 +32,7 @@ export function OwnerSelect(props: { value: string | undefined; onChange: (id: s
         <select {...attrs} value={props.value} onChange={(e) => props.onChange(e.currentTarget.value)}>
           {items.map((u) => (
             <option key={u.id} value={u.id}>
-              {u.type ? `${u.type} ${u.name}` : u.name}
+              {u.type && !u.name.startsWith(u.type) ? `${u.type} ${u.name}` : u.name}
             </option>
           ))}
         </select>
