@@ -307,7 +307,8 @@ export const CONFIG_VARIABLES = {
   mapTileAttribution: {
     name: 'MAP_TILE_ATTRIBUTION',
     default: '',
-    description: 'Attribution shown under the map for the tiles of MAP_TILE_URL (e.g. `© OpenStreetMap contributors`)',
+    description:
+      'Attribution shown under the map for the tiles of MAP_TILE_URL (e.g. `© OpenStreetMap contributors`)',
     parse: str,
   },
   adminUsername: {
