@@ -45,6 +45,12 @@ export class FleetView extends EventEmitter {
   private readonly clusters = new Map<string, ClusterLive>();
   private onlineCount = 0;
 
+  constructor() {
+    super();
+    // Every open cluster page in the console listens here (GET /clusters/:id/stream): no fixed limit.
+    this.setMaxListeners(0);
+  }
+
   /** Makes a cluster known (at start from the registry, then whenever one is created). */
   register(clusterId: string, lastSeenAt: Date | null = null): ClusterLive {
     let live = this.clusters.get(clusterId);
