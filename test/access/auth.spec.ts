@@ -130,6 +130,18 @@ describe('authentication', () => {
     expect(setCookie).toMatch(/SameSite=Strict/);
     const cookie = { authorization: '', cookie: setCookie.split(';')[0] };
     expect((await request('GET', server.url('/api/v1/clusters'), undefined, cookie)).status).toBe(200);
+    // The console asks /auth/session on load: who is signed in, 200 either way.
+    const session = await request<{ signedIn: boolean; me: { name: string; role: string } | null }>(
+      'GET',
+      server.url('/api/v1/auth/session'),
+      undefined,
+      cookie,
+    );
+    expect(session.status).toBe(200);
+    expect(session.body).toMatchObject({ signedIn: true, me: { name: TEST_ADMIN.username, role: 'admin' } });
+    const nobody = await request('GET', server.url('/api/v1/auth/session'), undefined, { authorization: '' });
+    expect(nobody.status).toBe(200);
+    expect(nobody.body).toEqual({ signedIn: false, me: null });
     const body = {
       code: 'X99',
       level: 'village',
@@ -150,6 +162,8 @@ describe('authentication', () => {
     expect(out.status).toBe(204);
     expect(out.headers.get('set-cookie')).toMatch(/loa_session=;/);
     expect((await request('GET', server.url('/api/v1/clusters'), undefined, cookie)).status).toBe(401);
+    const ended = await request('GET', server.url('/api/v1/auth/session'), undefined, cookie);
+    expect(ended.body).toEqual({ signedIn: false, me: null });
   });
 
   it('answers a wrong password and an unknown user alike, then locks the account with 429 and Retry-After', async () => {
@@ -379,6 +393,8 @@ describe('authentication', () => {
         'GET /health/ready',
         'POST /api/v1/auth/login',
         'POST /api/v1/auth/refresh',
+        // Answers whether the caller is signed in (200 either way): the console asks it on load.
+        'GET /api/v1/auth/session',
         // Signed, expiring device URLs: the signature is the authorisation.
         'GET /media/r/{renditionId}',
         'HEAD /media/r/{renditionId}',

@@ -45,7 +45,10 @@ describe('no secret or token in the logs', () => {
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     const started = await eventually(
-      async () => /loa-xa listening: API (http:\/\/[^/]+)\/api\/v1, .* MQTT (mqtt:\/\/\S+)/.exec(output),
+      async () =>
+        /loa-xa listening: (?:console \S+, )?API (http:\/\/[^/]+)\/api\/v1, .* MQTT (mqtt:\/\/\S+)/.exec(
+          output,
+        ),
       60_000,
       100,
     );
