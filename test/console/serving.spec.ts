@@ -100,6 +100,10 @@ describe('the web console is served at /', () => {
     expect(health.headers.get('content-type')).toContain('application/json');
     const live = await fetch(server.url('/live/x/y.mp3'), { headers: { accept: 'text/html' } });
     expect(live.headers.get('content-type') ?? '').not.toContain('text/html');
+    // A script asking without text/html gets the JSON 404, not the console.
+    const script = await fetch(server.url('/definitely-not-here'));
+    expect(script.status).toBe(404);
+    expect(script.headers.get('content-type')).toContain('application/json');
     // A write to a page path is not a page.
     expect((await fetch(server.url('/fleet'), { method: 'POST' })).status).toBe(404);
   });

@@ -46,10 +46,10 @@ export function consoleMiddleware(config: AppConfig, version: string) {
       return;
     }
 
-    // A page: only for browsers asking for HTML, so API clients still get JSON 404s elsewhere.
+    // A page: only for browsers asking for HTML (a navigation always does), so API clients and scripts
+    // (Accept */* or JSON) still get the server's JSON 404 for an unknown path.
     const accept = String(req.headers.accept ?? '');
-    if (path.includes('.') || !(accept.includes('text/html') || accept.includes('*/*') || accept === ''))
-      return next();
+    if (path.includes('.') || !accept.includes('text/html')) return next();
     assets
       .indexHtml()
       .then((html) => {
