@@ -9,7 +9,7 @@ import type { RouteParams } from '../../routes';
 import { Badge, Button, Empty, ErrorNotice, Loading, PageHeader, toast } from '../../ui/components';
 import { apiKeyStatus, canGrant, type KeyStatus } from './admin-logic';
 import { ApiKeyForm } from './ApiKeyForm';
-import { ConfirmDialog } from './ConfirmDialog';
+import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { messages, type AdminKey } from './messages';
 import type { ApiKeyView } from './types';
 import './admin.css';

@@ -20,7 +20,7 @@ import {
   toastError,
 } from '../../ui/components';
 import { canGrant, ROLES, userStatus, type UserStatus } from './admin-logic';
-import { ConfirmDialog } from './ConfirmDialog';
+import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { messages, type AdminKey } from './messages';
 import { ResetPasswordDialog } from './ResetPasswordDialog';
 import type { UserView } from './types';

@@ -16,6 +16,7 @@ import {
   toastError,
   useId,
 } from '../../ui/components';
+import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { UnitPicker } from '../../ui/UnitPicker';
 import { fieldErrors, type FieldErrors } from './form-errors';
 import { messages } from './messages';
@@ -36,25 +37,19 @@ export function GroupsTab() {
   const names = useUnitNames((list.data ?? []).map((g) => g.unitId));
   const [form, setForm] = useState<{ group: Group | null } | null>(null);
   const [removing, setRemoving] = useState<Group | null>(null);
-  const [removeBusy, setRemoveBusy] = useState(false);
   const items = (list.data ?? []).filter(
     (g) => !q || fold(`${g.name} ${g.description ?? ''}`).includes(fold(q)),
   );
 
-  const remove = async () => {
-    if (!removing) return;
-    setRemoveBusy(true);
+  /** Deletes the group being confirmed; the dialog shows a refusal and stays open. */
+  const remove = async (group: Group) => {
     try {
-      await api.delete(`/cluster-groups/${removing.id}`);
-      toast(t('groupDeleted', { name: removing.name }));
-      setRemoving(null);
-      list.reload();
+      await api.delete(`/cluster-groups/${group.id}`);
     } catch (err) {
-      if (err instanceof ApiError && err.status === 409) toast(t('groupInUse'), 'bad');
-      else toastError(err);
-    } finally {
-      setRemoveBusy(false);
+      throw err instanceof ApiError && err.status === 409 ? new Error(t('groupInUse')) : err;
     }
+    toast(t('groupDeleted', { name: group.name }));
+    list.reload();
   };
 
   return (
@@ -149,23 +144,15 @@ export function GroupsTab() {
               list.reload();
             }}
           />
-          <Modal
-            open={!!removing}
-            title={t('deleteGroupTitle')}
-            onClose={() => setRemoving(null)}
-            footer={
-              <>
-                <Button variant="ghost" onClick={() => setRemoving(null)}>
-                  {c('cancel')}
-                </Button>
-                <Button variant="danger" busy={removeBusy} onClick={remove}>
-                  {c('delete')}
-                </Button>
-              </>
-            }
-          >
-            <p>{removing ? t('deleteGroupIntro', { name: removing.name }) : null}</p>
-          </Modal>
+          {removing ? (
+            <ConfirmDialog
+              title={t('deleteGroupTitle')}
+              text={t('deleteGroupIntro', { name: removing.name })}
+              confirm={c('delete')}
+              onConfirm={() => remove(removing)}
+              onClose={() => setRemoving(null)}
+            />
+          ) : null}
         </>
       ) : null}
     </section>

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
-import { useT } from '../../core/i18n';
-import { common } from '../../core/messages';
-import { Button, Modal, toastError } from '../../ui/components';
+import { useT } from '../core/i18n';
+import { common } from '../core/messages';
+import { Button, Modal, toastError } from './components';
 
 /** Asks before something hard to undo (disable an account, revoke a key); stays open while it runs. */
 export function ConfirmDialog(props: {
