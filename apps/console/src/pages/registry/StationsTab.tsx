@@ -17,6 +17,7 @@ import {
   toast,
   toastError,
 } from '../../ui/components';
+import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { UnitPicker } from '../../ui/UnitPicker';
 import { UnitSelect } from '../alerts/UnitSelect';
 import { fieldErrors, type FieldErrors } from './form-errors';
@@ -49,21 +50,11 @@ export function StationsTab() {
   );
   const [form, setForm] = useState<{ station: Station | null } | null>(null);
   const [removing, setRemoving] = useState<Station | null>(null);
-  const [removeBusy, setRemoveBusy] = useState(false);
 
-  const remove = async () => {
-    if (!removing) return;
-    setRemoveBusy(true);
-    try {
-      await api.delete(`/stations/${removing.id}`);
-      toast(t('stationDeleted', { name: removing.name }));
-      setRemoving(null);
-      list.reload();
-    } catch (err) {
-      toastError(err);
-    } finally {
-      setRemoveBusy(false);
-    }
+  const remove = async (station: Station) => {
+    await api.delete(`/stations/${station.id}`);
+    toast(t('stationDeleted', { name: station.name }));
+    list.reload();
   };
 
   return (
@@ -183,23 +174,15 @@ export function StationsTab() {
               list.reload();
             }}
           />
-          <Modal
-            open={!!removing}
-            title={t('deleteStationTitle')}
-            onClose={() => setRemoving(null)}
-            footer={
-              <>
-                <Button variant="ghost" onClick={() => setRemoving(null)}>
-                  {c('cancel')}
-                </Button>
-                <Button variant="danger" busy={removeBusy} onClick={remove}>
-                  {c('delete')}
-                </Button>
-              </>
-            }
-          >
-            <p>{removing ? t('deleteStationIntro', { name: removing.name }) : null}</p>
-          </Modal>
+          {removing ? (
+            <ConfirmDialog
+              title={t('deleteStationTitle')}
+              text={t('deleteStationIntro', { name: removing.name })}
+              confirm={c('delete')}
+              onConfirm={() => remove(removing)}
+              onClose={() => setRemoving(null)}
+            />
+          ) : null}
         </>
       ) : null}
     </section>
